@@ -1,0 +1,75 @@
+"""Accounts' write API: creating people, giving them roles, setting up TOTP.
+
+Called by seed_demo, the admin, and other apps' services and tests. Nothing here
+knows about the apps above accounts.
+"""
+
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+
+from accounts.models import User
+from accounts.roles import ROLE_PERMISSIONS, Role
+
+
+def sync_role_groups(*, using: str = "default") -> None:
+    """Create one group per role and give it exactly its listed permissions."""
+    for role, dotted_names in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.using(using).get_or_create(name=role.value)
+        wanted = []
+        for dotted in dotted_names:
+            app_label, codename = dotted.split(".", 1)
+            wanted.extend(
+                Permission.objects.using(using).filter(
+                    content_type__app_label=app_label, codename=codename
+                )
+            )
+        group.permissions.set(wanted)
+
+
+@transaction.atomic
+def create_user(
+    *,
+    username: str,
+    email: str,
+    password: str | None,
+    full_name: str,
+    roles: list[Role] = (),
+    email_verified: bool = False,
+    **profile,
+) -> User:
+    """Create a person with their roles; an unusable password when none is given."""
+    user = User(username=username, email=email, full_name=full_name, **profile)
+    if password:
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    user.full_clean()
+    user.save()
+    assign_roles(user=user, roles=roles)
+    EmailAddress.objects.create(
+        user=user, email=email, primary=True, verified=email_verified
+    )
+    return user
+
+
+def assign_roles(*, user: User, roles: list[Role]) -> User:
+    sync_role_groups()
+    user.groups.add(*Group.objects.filter(name__in=[role.value for role in roles]))
+    user.__dict__.pop("role_names", None)
+    return user
+
+
+def has_totp(user: User) -> bool:
+    return Authenticator.objects.filter(
+        user=user, type=Authenticator.Type.TOTP
+    ).exists()
+
+
+@transaction.atomic
+def activate_totp(*, user: User, secret: str) -> Authenticator:
+    """Set up TOTP with a known secret (the demo personas); replaces an old one."""
+    Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).delete()
+    return TOTP.activate(user, secret).instance

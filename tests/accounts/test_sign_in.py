@@ -1,0 +1,133 @@
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.roles import Role
+from tests.conftest import PASSWORD, make_person
+from tests.totp import totp_now
+
+
+def sign_in(client, login, password=PASSWORD):
+    return client.post(reverse("account_login"), {"login": login, "password": password})
+
+
+def test_patient_signs_in_without_totp(client, patient):
+    response = sign_in(client, "patient")
+    assert response.status_code == 302
+    assert response.url == "/"
+    assert client.get(reverse("accounts:profile")).status_code == 200
+
+
+def test_patient_can_sign_in_with_email(client, patient):
+    response = sign_in(client, "patient@example.org")
+    assert response.status_code == 302
+    assert response.url == "/"
+
+
+def test_staff_with_totp_must_enter_a_code(client, clinician):
+    response = sign_in(client, "clinician")
+    assert response.status_code == 302
+    assert response.url == reverse("mfa_authenticate")
+    # Not signed in yet: the profile still asks for sign-in.
+    assert client.get(reverse("accounts:profile")).status_code == 302
+
+    wrong = client.post(reverse("mfa_authenticate"), {"code": "000000"})
+    assert wrong.status_code == 200
+    assert client.get(reverse("accounts:profile")).status_code == 302
+
+    right = client.post(
+        reverse("mfa_authenticate"), {"code": totp_now(settings.DEMO_TOTP_SECRET)}
+    )
+    assert right.status_code == 302
+    assert client.get(reverse("accounts:profile")).status_code == 200
+
+
+@pytest.mark.django_db
+def test_staff_without_totp_cannot_open_admin_until_set_up(client):
+    editor = make_person("fresh_editor", [Role.EDITOR])
+    assert sign_in(client, "fresh_editor").status_code == 302
+    response = client.get("/admin/")
+    assert response.status_code == 302
+    assert response.url == reverse("mfa_activate_totp")
+    # The set-up page itself is reachable, after allauth's password re-check.
+    client.post(reverse("account_reauthenticate"), {"password": PASSWORD})
+    assert client.get(reverse("mfa_activate_totp")).status_code == 200
+
+    from accounts.services import activate_totp
+
+    activate_totp(user=editor, secret=settings.DEMO_TOTP_SECRET)
+    assert client.get("/admin/").status_code == 200
+
+
+def test_clinical_pages_need_totp_for_staff_too(client, db):
+    nurse = make_person("fresh_nurse", [Role.CLINICIAN])
+    client.force_login(nurse)
+    for prefix in settings.MFA_REQUIRED_PATH_PREFIXES:
+        response = client.get(prefix)
+        assert response.status_code == 302, prefix
+        assert response.url == reverse("mfa_activate_totp"), prefix
+
+
+def test_patient_is_not_forced_into_totp(client, patient):
+    client.force_login(patient)
+    # Patients get the normal 404/403 of the page, never the TOTP set-up redirect.
+    response = client.get("/admin/")
+    assert response.status_code == 302
+    assert response.url != reverse("mfa_activate_totp")
+
+
+def test_django_admin_is_for_site_administrators_only(client, editor, site_admin):
+    client.force_login(editor)
+    response = client.get("/django-admin/")
+    assert response.status_code == 302  # sent to sign in: editors are not is_staff
+    client.force_login(site_admin)
+    assert client.get("/django-admin/").status_code == 200
+
+
+def test_repeated_failed_sign_ins_are_throttled(client, patient):
+    for _attempt in range(5):
+        response = sign_in(client, "patient", "wrong-password")
+        assert response.status_code == 200
+    response = sign_in(client, "patient", "wrong-password")
+    assert (
+        response.status_code == 429
+        or "Too many failed login attempts" in response.content.decode()
+    )
+    # Even the right password is refused while throttled.
+    response = sign_in(client, "patient")
+    assert response.status_code != 302
+
+
+def test_staff_session_expires_after_inactivity(client, clinician):
+    client.force_login(clinician)
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        assert client.get(reverse("accounts:profile")).status_code == 200
+    idle = timedelta(minutes=settings.STAFF_SESSION_IDLE_MINUTES + 1)
+    with time_machine.travel(start + idle, tick=False):
+        response = client.get(reverse("accounts:profile"))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("account_login"))
+    assert client.get(reverse("accounts:profile")).status_code == 302
+
+
+def test_staff_session_survives_activity_within_the_limit(client, clinician):
+    client.force_login(clinician)
+    start = timezone.now()
+    step = timedelta(minutes=settings.STAFF_SESSION_IDLE_MINUTES - 5)
+    for n in range(4):
+        with time_machine.travel(start + n * step, tick=False):
+            assert client.get(reverse("accounts:profile")).status_code == 200
+
+
+def test_patient_session_is_not_cut_after_staff_idle_limit(client, patient):
+    client.force_login(patient)
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        client.get(reverse("accounts:profile"))
+    with time_machine.travel(start + timedelta(minutes=45), tick=False):
+        assert client.get(reverse("accounts:profile")).status_code == 200

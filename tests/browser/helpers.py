@@ -1,0 +1,32 @@
+"""Shared browser-test helpers: sign-in through the real pages, and axe-core checks."""
+
+from axe_playwright_python.sync_playwright import Axe
+from django.conf import settings
+
+from tests.conftest import PASSWORD
+from tests.totp import totp_now
+
+_AXE = Axe()
+BLOCKING_IMPACTS = {"serious", "critical"}
+
+
+def serious_violations(page) -> list[str]:
+    """axe-core (bundled in axe-playwright-python, never fetched) on this page."""
+    results = _AXE.run(page)
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} at "
+        f"{[node['target'] for node in v['nodes'][:3]]}"
+        for v in results.response["violations"]
+        if v["impact"] in BLOCKING_IMPACTS
+    ]
+
+
+def sign_in(page, live_server, username: str, *, totp: bool = False) -> None:
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Username or email").fill(username)
+    page.locator("input[name=password]").fill(PASSWORD)
+    page.get_by_role("button", name="Sign In").click()
+    if totp:
+        page.get_by_label("Code").fill(totp_now(settings.DEMO_TOTP_SECRET))
+        page.locator('main form button[type="submit"]').first.click()
+    page.wait_for_url(f"{live_server.url}/")

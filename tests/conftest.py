@@ -1,0 +1,137 @@
+"""Shared fixtures: named personas (healthchecks' Alice and Bob, for a hospital)."""
+
+import os
+import shutil
+
+import pytest
+from django.conf import settings
+
+from accounts.roles import Role
+from accounts.services import activate_totp, create_user
+
+# Playwright's sync API keeps an event loop running in the test thread; Django would
+# otherwise refuse ORM calls from it. Only the test process sets this.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+PASSWORD = "correct-horse-battery-staple"
+
+
+def pytest_collection_modifyitems(config, items):
+    chromium_found = shutil.which(CHROMIUM) is not None
+    for item in items:
+        if "page" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.browser)
+        if item.get_closest_marker("browser") and not chromium_found:
+            if os.environ.get("CI"):
+                raise pytest.UsageError(
+                    f"CI must run the browser tests but {CHROMIUM} is missing."
+                )
+            item.add_marker(
+                pytest.mark.skip(
+                    reason=f"{CHROMIUM} not installed (apt-get install chromium)"
+                )
+            )
+        if item.get_closest_marker("postgres") and not settings.USING_POSTGRES:
+            item.add_marker(
+                pytest.mark.skip(
+                    reason="concurrency proofs need PostgreSQL; set DATABASE_URL"
+                )
+            )
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--disable-dev-shm-usage",
+        ],
+    }
+
+
+def make_person(username: str, roles: list[Role], *, totp: bool = False, **profile):
+    user = create_user(
+        username=username,
+        email=f"{username}@example.org",
+        password=PASSWORD,
+        full_name=profile.pop("full_name", username.replace("_", " ").title()),
+        roles=roles,
+        email_verified=True,
+        **profile,
+    )
+    if totp:
+        activate_totp(user=user, secret=settings.DEMO_TOTP_SECRET)
+    return user
+
+
+@pytest.fixture
+def patient(db):
+    return make_person("patient", [Role.PATIENT], time_zone="America/Chicago")
+
+
+@pytest.fixture
+def other_patient(db):
+    return make_person("other_patient", [Role.PATIENT], time_zone="America/Los_Angeles")
+
+
+@pytest.fixture
+def clinician(db):
+    return make_person(
+        "clinician",
+        [Role.CLINICIAN],
+        totp=True,
+        full_name="Dana Clinician, MD",
+        profession="physician",
+        npi="1234567893",
+    )
+
+
+@pytest.fixture
+def specialist(db):
+    return make_person(
+        "specialist",
+        [Role.SPECIALIST, Role.CLINICIAN],
+        totp=True,
+        time_zone="Europe/London",
+    )
+
+
+@pytest.fixture
+def editor(db):
+    return make_person("editor", [Role.EDITOR], totp=True)
+
+
+@pytest.fixture
+def reviewer(db):
+    return make_person("reviewer", [Role.CLINICAL_REVIEWER, Role.CLINICIAN], totp=True)
+
+
+@pytest.fixture
+def coordinator(db):
+    return make_person("coordinator", [Role.CME_COORDINATOR], totp=True)
+
+
+@pytest.fixture
+def meeting_admin(db):
+    return make_person("meetingadmin", [Role.MEETING_ADMINISTRATOR], totp=True)
+
+
+@pytest.fixture
+def auditor(db):
+    return make_person("auditor", [Role.AUDITOR], totp=True)
+
+
+@pytest.fixture
+def site_admin(db):
+    return make_person(
+        "admin", [Role.SITE_ADMINISTRATOR], totp=True, is_staff=True, is_superuser=True
+    )
