@@ -343,4 +343,7 @@ DEMO_PASSWORD = env_str("DEMO_PASSWORD", "telecampus-demo")
 # Base32 TOTP secret shared by the staff personas so a person can sign in to the demo.
 DEMO_TOTP_SECRET = env_str("DEMO_TOTP_SECRET", "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")
 
+# Bare comparison views for bench/ scripts; never enable in production.
+BENCHMARK_ENDPOINTS = env_bool("BENCHMARK_ENDPOINTS", default=False)
+
 # --- App settings added by later issues go below, one block per app -------------------
