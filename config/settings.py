@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     # Our domain apps, in dependency order (seed_demo runs their demo.py in this order).
     "accounts",
     # --- apps added by later issues go below this line, in dependency order ---
+    "courses",
     "cms",
     "ops",
     # Wagtail
@@ -344,3 +345,15 @@ DEMO_PASSWORD = env_str("DEMO_PASSWORD", "telecampus-demo")
 DEMO_TOTP_SECRET = env_str("DEMO_TOTP_SECRET", "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")
 
 # --- App settings added by later issues go below, one block per app -------------------
+
+# --- courses ---
+# A lecture is complete once this share of its duration has been watched (unique).
+COURSES_LECTURE_COMPLETE_PERCENT = env_int(
+    "COURSES_LECTURE_COMPLETE_PERCENT", 90, minimum=1
+)
+# Fastest playback the server believes: reports beyond it are clamped.
+COURSES_MAX_PLAYBACK_RATE = env_int("COURSES_MAX_PLAYBACK_RATE", 2, minimum=1)
+# How long a gap between two progress reports still counts as watching time.
+COURSES_MAX_REPORT_GAP_SECONDS = env_int(
+    "COURSES_MAX_REPORT_GAP_SECONDS", 30, minimum=5
+)
