@@ -252,8 +252,12 @@ class ActivityPage(Page):
     def objectives_list(self) -> list[str]:
         return [line.strip() for line in self.objectives.splitlines() if line.strip()]
 
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.time_zone)
+
     def is_terminated(self, *, on: datetime.date | None = None) -> bool:
-        on = on or timezone.localdate(timezone=zoneinfo.ZoneInfo(self.time_zone))
+        on = on or timezone.localdate(timezone=self.zone)
         return on > self.termination_date
 
     @property
