@@ -357,3 +357,7 @@ COURSES_MAX_PLAYBACK_RATE = env_int("COURSES_MAX_PLAYBACK_RATE", 2, minimum=1)
 COURSES_MAX_REPORT_GAP_SECONDS = env_int(
     "COURSES_MAX_REPORT_GAP_SECONDS", 30, minimum=5
 )
+# How often the lecture player reports watched segments.
+COURSES_PROGRESS_REPORT_SECONDS = env_int(
+    "COURSES_PROGRESS_REPORT_SECONDS", 5, minimum=1
+)

@@ -317,7 +317,7 @@ class ActivityPage(Page):
                     f"  {relationship.company}: {relationship.nature}"
                     f" (collected {relationship.collected_on.isoformat()})"
                 )
-            if relationships and all(r.mitigated for r in relationships):
+            if person.all_relationships_mitigated():
                 lines.append(
                     "  "
                     + str(

@@ -56,6 +56,10 @@ class Person(index.Indexed, ClusterableModel):
     def __str__(self) -> str:
         return f"{self.name}, {self.credentials}" if self.credentials else self.name
 
+    def all_relationships_mitigated(self) -> bool:
+        relationships = self.relationships.all()
+        return bool(relationships) and all(r.mitigated for r in relationships)
+
     def disclosure_expires_on(self) -> datetime.date:
         return self.disclosure_collected_on + DISCLOSURE_VALID_FOR
 

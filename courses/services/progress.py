@@ -88,17 +88,18 @@ def open_lecture(
 @transaction.atomic
 def record_progress(
     *,
-    enrolment: Enrolment,
-    lecture: LecturePage,
+    progress: LectureProgress,
     segments: list[Interval],
     now: datetime.datetime | None = None,
 ) -> LectureProgress:
-    """Merge the reported watched segments into the learner's unique intervals."""
+    """Merge the reported watched segments into the learner's unique intervals.
+
+    `progress` exists once the learner opened the lecture behind the disclosure
+    gate (open_lecture), so a report without one is refused by the view.
+    """
     now = now or timezone.now()
-    LectureProgress.objects.get_or_create(enrolment=enrolment, lecture=lecture)
-    progress = LectureProgress.objects.select_for_update().get(
-        enrolment=enrolment, lecture=lecture
-    )
+    lecture = progress.lecture
+    progress = LectureProgress.objects.select_for_update().get(pk=progress.pk)
     covered = [tuple(pair) for pair in progress.intervals]
     budget = watching_budget(progress, now)
     accepted: list[Interval] = []

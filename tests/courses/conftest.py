@@ -25,12 +25,11 @@ def watch_all(enrolment: Enrolment) -> None:
     """Watch every lecture in real time, ten seconds per report."""
     now = timezone.now()
     for lecture in factories.lectures_of(enrolment.activity):
-        services.open_lecture(enrolment=enrolment, lecture=lecture, now=now)
+        progress = services.open_lecture(enrolment=enrolment, lecture=lecture, now=now)
         for start in range(0, lecture.duration_seconds, 10):
             now += datetime.timedelta(seconds=10)
             services.record_progress(
-                enrolment=enrolment,
-                lecture=lecture,
+                progress=progress,
                 segments=[(start, start + 10)],
                 now=now,
             )

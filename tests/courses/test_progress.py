@@ -25,10 +25,9 @@ def lecture(enrolment):
 
 def report(enrolment, lecture, segments, *, after: float, start=None):
     start = start or timezone.now()
-    services.open_lecture(enrolment=enrolment, lecture=lecture, now=start)
+    progress = services.open_lecture(enrolment=enrolment, lecture=lecture, now=start)
     return services.record_progress(
-        enrolment=enrolment,
-        lecture=lecture,
+        progress=progress,
         segments=segments,
         now=start + datetime.timedelta(seconds=after),
     )
