@@ -28,7 +28,7 @@ _WAGTAIL_ADMIN = ["wagtailadmin.access_admin"]
 
 ROLE_PERMISSIONS: dict[Role, list[str]] = {
     Role.PATIENT: [],
-    Role.CLINICIAN: [],
+    Role.CLINICIAN: ["meetings.schedule_meeting"],
     Role.SPECIALIST: [],
     Role.EDITOR: _WAGTAIL_ADMIN
     + [
@@ -41,7 +41,19 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
     ],
     Role.CLINICAL_REVIEWER: _WAGTAIL_ADMIN,
     Role.CME_COORDINATOR: _WAGTAIL_ADMIN,
-    Role.MEETING_ADMINISTRATOR: _WAGTAIL_ADMIN,
-    Role.AUDITOR: _WAGTAIL_ADMIN,
-    Role.SITE_ADMINISTRATOR: _WAGTAIL_ADMIN,
+    Role.MEETING_ADMINISTRATOR: _WAGTAIL_ADMIN
+    + [
+        "meetings.schedule_meeting",
+        "meetings.add_meeting",
+        "meetings.change_meeting",
+        "meetings.view_meeting",
+    ],
+    Role.AUDITOR: _WAGTAIL_ADMIN + ["meetings.view_meeting"],
+    Role.SITE_ADMINISTRATOR: _WAGTAIL_ADMIN
+    + [
+        "meetings.schedule_meeting",
+        "meetings.add_meeting",
+        "meetings.change_meeting",
+        "meetings.view_meeting",
+    ],
 }
