@@ -19,6 +19,8 @@ from courses.models.credit import QUARTER, QUARTER_STEP_TYPES, format_amount
 from courses.services.errors import CourseRuleError
 from courses.services.post_test import has_passed, has_post_test, lectures_complete
 from courses.signals import credit_claimed
+from meetings.models import Meeting
+from meetings.services.attendance import attendance_minutes
 
 PHYSICIAN_ONLY_TYPES = frozenset({CreditType.AMA_PRA_1, CreditType.ABIM_MOC})
 NURSE_PROFESSIONS = frozenset({Profession.NURSE, Profession.NURSE_PRACTITIONER})
@@ -29,26 +31,30 @@ def quarter_hours_floor(minutes: int) -> Decimal:
     return Decimal(math.floor(minutes / 15)) * QUARTER
 
 
-def attended_minutes(enrolment: Enrolment) -> int | None:
-    """Minutes the learner attended the live session; None when nothing recorded."""
-    return None
+def attended_minutes(enrolment: Enrolment) -> int:
+    """Minutes present in the activity's meetings (all sittings), from meetings."""
+    return sum(
+        attendance_minutes(meeting=meeting, user=enrolment.learner)
+        for meeting in Meeting.objects.filter(cme_activity_uuid=enrolment.activity.uuid)
+    )
 
 
 def live_cap(enrolment: Enrolment) -> Decimal | None:
     """The most a live activity's learner can claim, from evidence of attendance.
 
-    Attendance minutes (meetings) rounded down to the quarter hour; a code word
-    confirmed during the session stands in for the whole session when attendance
-    was not recorded. None for activities that are not live.
+    Attendance minutes (meetings) rounded down to the quarter hour. A code word
+    confirmed during the session window stands in for the whole session when the
+    room did not record the learner (in person, or a phone dial-in). None for
+    activities that are not live.
     """
     activity = enrolment.activity
     if not activity.is_live:
         return None
     minutes = attended_minutes(enrolment)
-    if minutes is None and enrolment.code_word_confirmed_at:
+    if enrolment.code_word_confirmed_at:
         starts, ends = activity.session_starts_at, activity.session_ends_at
-        minutes = int((ends - starts).total_seconds() // 60)
-    return quarter_hours_floor(minutes or 0)
+        minutes = max(minutes, int((ends - starts).total_seconds() // 60))
+    return quarter_hours_floor(minutes)
 
 
 def eligible_credit_types(enrolment: Enrolment) -> list[str]:

@@ -184,3 +184,38 @@ def test_code_word_refusals(live_enrolment, code_word, shift_minutes, code):
 )
 def test_attendance_rounds_down_to_the_quarter_hour(minutes, hours):
     assert services.credit.quarter_hours_floor(minutes) == Decimal(hours)
+
+
+def attend(enrolment, minutes: int, *, organizer):
+    from meetings.models import AttendanceInterval, Meeting
+    from meetings.services.scheduling import schedule_meeting
+
+    activity = enrolment.activity
+    meeting = schedule_meeting(
+        organizer=organizer,
+        kind=Meeting.Kind.LECTURE,
+        title=activity.title,
+        start=activity.session_starts_at,
+        duration_minutes=70,
+        time_zone=activity.time_zone,
+        cme_activity_uuid=activity.uuid,
+        send_invitations=False,
+    )
+    occurrence = meeting.occurrences.get()
+    joined = occurrence.start + datetime.timedelta(minutes=2)
+    AttendanceInterval.objects.create(
+        occurrence=occurrence,
+        user=enrolment.learner,
+        source=AttendanceInterval.Source.JITSI,
+        joined_at=joined,
+        left_at=joined + datetime.timedelta(minutes=minutes),
+    )
+    return meeting
+
+
+def test_live_claim_is_capped_by_attendance_minutes(live_enrolment, coordinator):
+    attend(live_enrolment, 44, organizer=coordinator)
+    # 44 minutes present: 0.5 hours, rounded down to the quarter hour.
+    assert services.live_cap(live_enrolment) == Decimal("0.5")
+    assert refusal_code(live_enrolment, "0.75") == "above_attendance"
+    assert claim(live_enrolment, "0.5").amount == Decimal("0.5")
