@@ -40,7 +40,16 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "wagtaildocs.choose_document",
     ],
     Role.CLINICAL_REVIEWER: _WAGTAIL_ADMIN,
-    Role.CME_COORDINATOR: _WAGTAIL_ADMIN,
+    Role.CME_COORDINATOR: _WAGTAIL_ADMIN
+    + [
+        "courses.view_enrolment",
+        "courses.add_person",
+        "courses.change_person",
+        "courses.view_person",
+        "wagtaildocs.add_document",
+        "wagtaildocs.change_document",
+        "wagtaildocs.choose_document",
+    ],
     Role.MEETING_ADMINISTRATOR: _WAGTAIL_ADMIN
     + [
         "meetings.schedule_meeting",
@@ -50,7 +59,12 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "meetings.view_actionitem",
     ],
     Role.AUDITOR: _WAGTAIL_ADMIN
-    + ["meetings.view_meeting", "meetings.view_occurrence", "meetings.view_actionitem"],
+    + [
+        "meetings.view_meeting",
+        "meetings.view_occurrence",
+        "meetings.view_actionitem",
+        "courses.view_enrolment",
+    ],
     Role.SITE_ADMINISTRATOR: _WAGTAIL_ADMIN
     + [
         "meetings.schedule_meeting",

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "accounts",
     # --- apps added by later issues go below this line, in dependency order ---
     "meetings",
+    "courses",
     "cms",
     "ops",
     # Wagtail
@@ -379,4 +380,20 @@ MEETINGS_MAX_DURATION_MINUTES = 24 * 60
 MEETINGS_SWEEP_MINUTES = env_int("MEETINGS_SWEEP_MINUTES", 1, minimum=1)
 MEETINGS_GUEST_LINK_GRACE_HOURS = env_int(
     "MEETINGS_GUEST_LINK_GRACE_HOURS", 2, minimum=0
+)
+
+# --- courses ---
+# A lecture is complete once this share of its duration has been watched (unique).
+COURSES_LECTURE_COMPLETE_PERCENT = env_int(
+    "COURSES_LECTURE_COMPLETE_PERCENT", 90, minimum=1
+)
+# Fastest playback the server believes: reports beyond it are clamped.
+COURSES_MAX_PLAYBACK_RATE = env_int("COURSES_MAX_PLAYBACK_RATE", 2, minimum=1)
+# How long a gap between two progress reports still counts as watching time.
+COURSES_MAX_REPORT_GAP_SECONDS = env_int(
+    "COURSES_MAX_REPORT_GAP_SECONDS", 30, minimum=5
+)
+# How often the lecture player reports watched segments.
+COURSES_PROGRESS_REPORT_SECONDS = env_int(
+    "COURSES_PROGRESS_REPORT_SECONDS", 5, minimum=1
 )

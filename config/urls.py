@@ -23,6 +23,7 @@ urlpatterns = [
     path("account/", include("accounts.urls")),
     # --- app URLs added by later issues go below this line ---
     path("meetings/", include("meetings.urls")),
+    path("courses/", include("courses.urls")),
 ]
 
 if settings.DEBUG:
