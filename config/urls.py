@@ -23,6 +23,7 @@ urlpatterns = [
     path("account/", include("accounts.urls")),
     # --- app URLs added by later issues go below this line ---
     path("courses/", include("courses.urls")),
+    path("certificates/", include("certificates.urls")),
 ]
 
 if settings.DEBUG:
