@@ -74,3 +74,23 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "meetings.view_actionitem",
     ],
 }
+
+# certificates: coordinators issue, revoke, correct and edit certificate templates;
+# auditors can look certificates up.
+_CERTIFICATES_MANAGE = [
+    "certificates.view_certificate",
+    "certificates.revoke_certificate",
+    "certificates.issue_certificates",
+    "certificates.view_namecorrection",
+    "certificates.change_namecorrection",
+    "certificates.view_certificatetemplate",
+    "certificates.add_certificatetemplate",
+    "certificates.change_certificatetemplate",
+]
+# New lists, not +=: several roles share the same _WAGTAIL_ADMIN list object.
+for _role, _extra in (
+    (Role.CME_COORDINATOR, _CERTIFICATES_MANAGE),
+    (Role.SITE_ADMINISTRATOR, _CERTIFICATES_MANAGE),
+    (Role.AUDITOR, ["certificates.view_certificate"]),
+):
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] + _extra

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     # --- apps added by later issues go below this line, in dependency order ---
     "meetings",
     "courses",
+    "certificates",
     "cms",
     "ops",
     # Wagtail
@@ -397,3 +398,15 @@ COURSES_MAX_REPORT_GAP_SECONDS = env_int(
 COURSES_PROGRESS_REPORT_SECONDS = env_int(
     "COURSES_PROGRESS_REPORT_SECONDS", 5, minimum=1
 )
+
+# --- certificates ---
+# PEM of an Ed25519 private key that signs Open Badges credentials; empty derives a
+# stable development key from SECRET_KEY (set a real one in production).
+CERTIFICATES_SIGNING_KEY = env_str("CERTIFICATES_SIGNING_KEY").replace("\\n", "\n")
+# Public verification pages: requests per IP (django-ratelimit syntax).
+CERTIFICATES_VERIFY_RATE = env_str("CERTIFICATES_VERIFY_RATE", "60/m")
+# Certificates rendered per WeasyPrint document when issuing in bulk.
+CERTIFICATES_RENDER_CHUNK = env_int("CERTIFICATES_RENDER_CHUNK", 100, minimum=1)
+MFA_REQUIRED_PATH_PREFIXES += ["/certificates/manage/"]
+# WeasyPrint reports every rendering step at INFO; keep its warnings only.
+LOGGING["loggers"]["weasyprint"] = {"level": "WARNING"}

@@ -24,6 +24,7 @@ urlpatterns = [
     # --- app URLs added by later issues go below this line ---
     path("meetings/", include("meetings.urls")),
     path("courses/", include("courses.urls")),
+    path("certificates/", include("certificates.urls")),
 ]
 
 if settings.DEBUG:
