@@ -28,8 +28,8 @@ _WAGTAIL_ADMIN = ["wagtailadmin.access_admin"]
 
 ROLE_PERMISSIONS: dict[Role, list[str]] = {
     Role.PATIENT: [],
-    Role.CLINICIAN: [],
-    Role.SPECIALIST: [],
+    Role.CLINICIAN: ["visits.provide_care", "visits.break_glass"],
+    Role.SPECIALIST: ["visits.receive_referrals"],
     Role.EDITOR: _WAGTAIL_ADMIN
     + [
         "wagtailimages.add_image",
@@ -42,6 +42,6 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
     Role.CLINICAL_REVIEWER: _WAGTAIL_ADMIN,
     Role.CME_COORDINATOR: _WAGTAIL_ADMIN,
     Role.MEETING_ADMINISTRATOR: _WAGTAIL_ADMIN,
-    Role.AUDITOR: _WAGTAIL_ADMIN,
+    Role.AUDITOR: _WAGTAIL_ADMIN + ["visits.search_audit", "visits.review_break_glass"],
     Role.SITE_ADMINISTRATOR: _WAGTAIL_ADMIN,
 }
