@@ -28,7 +28,11 @@ _WAGTAIL_ADMIN = ["wagtailadmin.access_admin"]
 
 ROLE_PERMISSIONS: dict[Role, list[str]] = {
     Role.PATIENT: [],
-    Role.CLINICIAN: ["visits.provide_care", "visits.break_glass"],
+    Role.CLINICIAN: [
+        "meetings.schedule_meeting",
+        "visits.provide_care",
+        "visits.break_glass",
+    ],
     Role.SPECIALIST: ["visits.receive_referrals"],
     Role.EDITOR: _WAGTAIL_ADMIN
     + [
@@ -41,7 +45,20 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
     ],
     Role.CLINICAL_REVIEWER: _WAGTAIL_ADMIN,
     Role.CME_COORDINATOR: _WAGTAIL_ADMIN,
-    Role.MEETING_ADMINISTRATOR: _WAGTAIL_ADMIN,
-    Role.AUDITOR: _WAGTAIL_ADMIN + ["visits.search_audit", "visits.review_break_glass"],
-    Role.SITE_ADMINISTRATOR: _WAGTAIL_ADMIN,
+    Role.MEETING_ADMINISTRATOR: _WAGTAIL_ADMIN
+    + [
+        "meetings.schedule_meeting",
+        "meetings.add_meeting",
+        "meetings.change_meeting",
+        "meetings.view_meeting",
+    ],
+    Role.AUDITOR: _WAGTAIL_ADMIN
+    + ["meetings.view_meeting", "visits.search_audit", "visits.review_break_glass"],
+    Role.SITE_ADMINISTRATOR: _WAGTAIL_ADMIN
+    + [
+        "meetings.schedule_meeting",
+        "meetings.add_meeting",
+        "meetings.change_meeting",
+        "meetings.view_meeting",
+    ],
 }

@@ -22,6 +22,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("account/", include("accounts.urls")),
     # --- app URLs added by later issues go below this line ---
+    path("meetings/", include("meetings.urls")),
     path("visits/", include("visits.urls")),
 ]
 

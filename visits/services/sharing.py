@@ -14,6 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from meetings.models import Meeting
+from meetings.services import schedule_meeting
 from visits.audit import record_event
 from visits.models import (
     AuditEvent,
@@ -97,9 +99,6 @@ def schedule_care_meeting(
     *, referral: Referral, start: datetime, duration_minutes: int = 30
 ) -> Referral:
     """A care-coordination meeting between the two clinicians, generic title only."""
-    from meetings.models import Meeting
-    from meetings.services import schedule_meeting
-
     if referral.meeting_uuid:
         raise SharingError(_("This referral already has a care-coordination meeting."))
     organizer = referral.referring_clinician

@@ -8,6 +8,8 @@ Called by services.visit_flow and the video view.
 
 from django.utils.translation import gettext as _
 
+from meetings.models import Meeting
+from meetings.services import JoinRefused, create_visit_room, end_meeting, join_context
 from visits.models import Visit
 from visits.services.booking import BookingError
 
@@ -17,14 +19,10 @@ class VideoRefused(BookingError):
 
 
 def _meeting(visit: Visit):
-    from meetings.models import Meeting
-
     return Meeting.objects.filter(uuid=visit.meeting_uuid).first()
 
 
 def ensure_room(visit: Visit):
-    from meetings.services import create_visit_room
-
     meeting = _meeting(visit) if visit.meeting_uuid else None
     if meeting is None:
         meeting = create_visit_room(
@@ -40,8 +38,6 @@ def ensure_room(visit: Visit):
 
 
 def close_room(visit: Visit) -> None:
-    from meetings.services import end_meeting
-
     meeting = _meeting(visit) if visit.meeting_uuid else None
     if meeting is not None:
         end_meeting(meeting=meeting)
@@ -49,8 +45,6 @@ def close_room(visit: Visit) -> None:
 
 def join_for(visit: Visit, user):
     """A JoinContext for this person, or VideoRefused with the reason."""
-    from meetings.services import JoinRefused, join_context
-
     if visit.status == Visit.Status.CANCELLED:
         raise VideoRefused(_("This visit was cancelled."))
     if visit.status in (Visit.Status.COMPLETED, Visit.Status.NO_SHOW):
