@@ -59,8 +59,7 @@ def clean_document(upload) -> CleanFile:
             image.load()
             image_format = image.format
             # A fresh image from the pixels alone leaves EXIF, GPS and comments behind.
-            clean = Image.new(image.mode, image.size)
-            clean.putdata(list(image.getdata()))
+            clean = Image.frombytes(image.mode, image.size, image.tobytes())
             if image.mode == "P":
                 clean.putpalette(image.getpalette())
     except (UnidentifiedImageError, OSError, Image.DecompressionBombError):
