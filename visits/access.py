@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 
+from accounts.roles import ROLE_PERMISSIONS
 from visits.audit import record_event
 from visits.models import (
     AuditEvent,
@@ -39,8 +40,15 @@ CARE_TEAM = frozenset({Relation.CARE, Relation.BREAK_GLASS})
 PATIENT_AND_CARE = PATIENT_ONLY | CARE_TEAM
 
 
+def role_allows(user, permission: str) -> bool:
+    """A permission from the person's roles only: being a superuser opens no PHI."""
+    return user.is_authenticated and any(
+        permission in ROLE_PERMISSIONS.get(role, ()) for role in user.role_names
+    )
+
+
 def is_care_provider(user) -> bool:
-    return user.is_authenticated and user.has_perm("visits.provide_care")
+    return role_allows(user, "visits.provide_care")
 
 
 def relation_to(user, patient, *, now=None) -> Relation | None:
@@ -74,7 +82,7 @@ def active_referrals(user, *, now=None):
 
 def shared_with(user, obj, *, now=None) -> bool:
     """Whether an unexpired referral to this person shares exactly this item."""
-    if not user.is_authenticated or not user.has_perm("visits.receive_referrals"):
+    if not role_allows(user, "visits.receive_referrals"):
         return False
     referrals = active_referrals(user, now=now)
     if isinstance(obj, Referral):

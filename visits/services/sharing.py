@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from meetings.models import Meeting
 from meetings.services import schedule_meeting
+from visits.access import role_allows
 from visits.audit import record_event
 from visits.models import (
     AuditEvent,
@@ -73,7 +74,7 @@ def create_referral(
 ) -> Referral:
     """Share exactly the chosen signed notes and documents with the specialist."""
     now = now or timezone.now()
-    if not specialist.has_perm("visits.receive_referrals"):
+    if not role_allows(specialist, "visits.receive_referrals"):
         raise SharingError(_("Please choose a specialist."))
     if any(note.visit.patient_id != patient.pk or not note.is_signed for note in notes):
         raise SharingError(_("Only this patient's signed notes can be shared."))
@@ -121,7 +122,7 @@ def open_break_glass(
     *, user: User, patient: User, reason: str, request=None
 ) -> BreakGlassGrant:
     """Emergency access for a clinician: a real reason, a time box, a review."""
-    if not user.has_perm("visits.break_glass"):
+    if not role_allows(user, "visits.break_glass"):
         raise SharingError(_("Only clinicians can use emergency access."))
     if len(reason.strip()) < 15:
         raise SharingError(_("Please explain the emergency in at least 15 characters."))

@@ -6,7 +6,8 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from visits.access import refuse
+from visits.access import refuse, role_allows
+from visits.audit import record_event
 from visits.forms import AuditSearchForm, ReviewForm
 from visits.models import AuditEvent, BreakGlassGrant
 from visits.services.booking import BookingError
@@ -25,8 +26,21 @@ def access_log(request):
     return render(request, "visits/access_log.html", {"events": events})
 
 
+def _log(request, what: str, *, patient=None, write: bool = False) -> None:
+    """Auditors' own looks at PHI (names, reasons) are audited like anyone's."""
+    record_event(
+        actor=request.user,
+        action=AuditEvent.Action.WRITE
+        if write and request.method == "POST"
+        else AuditEvent.Action.READ,
+        what=what,
+        patient=patient,
+        request=request,
+    )
+
+
 def _require(request, permission: str, what: str) -> None:
-    if not request.user.has_perm(permission):
+    if not role_allows(request.user, permission):
         raise refuse(request, what=what)
 
 
@@ -44,6 +58,7 @@ def audit_search(request):
         if data["action"]:
             events = events.filter(action=data["action"])
     page = Paginator(events, 50).get_page(request.GET.get("page"))
+    _log(request, "audit_log")
     return render(request, "visits/audit_search.html", {"form": form, "page": page})
 
 
@@ -53,6 +68,8 @@ def break_glass_queue(request):
     grants = BreakGlassGrant.objects.filter(reviewed_at__isnull=True).select_related(
         "user", "patient"
     )
+    for found in grants:
+        _log(request, "break_glass_review", patient=found.patient)
     return render(
         request,
         "visits/break_glass_queue.html",
@@ -66,6 +83,7 @@ def break_glass_review(request, grant):
     found = BreakGlassGrant.objects.filter(uuid=grant).first()
     if found is None:
         raise refuse(request, what="break_glass_review")
+    _log(request, "break_glass_review", patient=found.patient, write=True)
     if response := post_only(request):
         return response
     form = ReviewForm(request.POST)

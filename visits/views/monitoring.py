@@ -10,7 +10,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from visits.access import CARE_TEAM, PATIENT_ONLY, authorize, refuse, visible_patients
+from visits.access import (
+    CARE_TEAM,
+    PATIENT_ONLY,
+    authorize,
+    refuse,
+    role_allows,
+    visible_patients,
+)
 from visits.chart import readings_svg
 from visits.forms import ReadingForm, ThresholdForm, UploadForm
 from visits.models import Alert, Reading
@@ -151,7 +158,7 @@ def thresholds(request, patient):
 def alerts(request):
     patients = (
         visible_patients(request.user)
-        if request.user.has_perm("visits.provide_care")
+        if role_allows(request.user, "visits.provide_care")
         else User.objects.none()
     )
     open_alerts = Alert.objects.filter(

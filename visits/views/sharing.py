@@ -15,8 +15,10 @@ from visits.access import (
     PATIENT_AND_CARE,
     authorize,
     refuse,
+    role_allows,
     shared_with,
 )
+from visits.audit import record_event
 from visits.forms import (
     BreakGlassForm,
     CareMeetingForm,
@@ -26,6 +28,7 @@ from visits.forms import (
 )
 from visits.models import (
     Alert,
+    AuditEvent,
     ClinicalNote,
     Document,
     Reading,
@@ -229,9 +232,17 @@ def referral(request, referral):
 
 @login_required
 def referral_meeting(request, referral):
-    found = _load_referral(request, referral, write=request.method == "POST")
-    if found.referring_clinician_id != request.user.pk:
-        raise refuse(request, what="referral", patient=found.patient)
+    found = Referral.objects.select_related("patient").filter(uuid=referral).first()
+    if found is None or found.referring_clinician_id != request.user.pk:
+        raise refuse(request, what="referral", patient=found.patient if found else None)
+    authorize(
+        request,
+        patient=found.patient,
+        what="referral",
+        accept=CARE_TEAM,
+        obj=found,
+        write=request.method == "POST",
+    )
     if response := post_only(request):
         return response
     form = CareMeetingForm(request.POST)
@@ -257,8 +268,20 @@ def referral_meeting(request, referral):
 @login_required
 def break_glass(request, patient):
     person = _patient(request, patient, "break_glass")
-    if not request.user.has_perm("visits.break_glass") or person.pk == request.user.pk:
+    if (
+        not role_allows(request.user, "visits.break_glass")
+        or person.pk == request.user.pk
+    ):
         raise refuse(request, what="break_glass", patient=person)
+    if request.method != "POST":
+        # The form names the patient, so even showing it is a logged look.
+        record_event(
+            actor=request.user,
+            action=AuditEvent.Action.READ,
+            what="break_glass_form",
+            patient=person,
+            request=request,
+        )
     form = BreakGlassForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
