@@ -28,8 +28,12 @@ _WAGTAIL_ADMIN = ["wagtailadmin.access_admin"]
 
 ROLE_PERMISSIONS: dict[Role, list[str]] = {
     Role.PATIENT: [],
-    Role.CLINICIAN: ["meetings.schedule_meeting"],
-    Role.SPECIALIST: [],
+    Role.CLINICIAN: [
+        "meetings.schedule_meeting",
+        "visits.provide_care",
+        "visits.break_glass",
+    ],
+    Role.SPECIALIST: ["visits.receive_referrals"],
     Role.EDITOR: _WAGTAIL_ADMIN
     + [
         "wagtailimages.add_image",
@@ -64,6 +68,8 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "meetings.view_occurrence",
         "meetings.view_actionitem",
         "courses.view_enrolment",
+        "visits.search_audit",
+        "visits.review_break_glass",
     ],
     Role.SITE_ADMINISTRATOR: _WAGTAIL_ADMIN
     + [

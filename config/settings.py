@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "meetings",
     "courses",
     "certificates",
+    "visits",
     "cms",
     "ops",
     # Wagtail
@@ -410,3 +411,26 @@ CERTIFICATES_RENDER_CHUNK = env_int("CERTIFICATES_RENDER_CHUNK", 100, minimum=1)
 MFA_REQUIRED_PATH_PREFIXES += ["/certificates/manage/"]
 # WeasyPrint reports every rendering step at INFO; keep its warnings only.
 LOGGING["loggers"]["weasyprint"] = {"level": "WARNING"}
+# --- visits ---
+# How long before a visit the patient may still cancel or reschedule it.
+VISITS_CANCEL_CUTOFF_HOURS = env_int("VISITS_CANCEL_CUTOFF_HOURS", 2, minimum=0)
+# Minutes after the start before a patient who never checked in becomes a no-show.
+VISITS_NO_SHOW_GRACE_MINUTES = env_int("VISITS_NO_SHOW_GRACE_MINUTES", 15, minimum=1)
+# Hours before a visit when the reminder email goes out.
+VISITS_REMINDER_HOURS = env_int("VISITS_REMINDER_HOURS", 24, minimum=1)
+# Minutes an alert may stay unacknowledged before it escalates.
+VISITS_ALERT_ESCALATION_MINUTES = env_int(
+    "VISITS_ALERT_ESCALATION_MINUTES", 60, minimum=1
+)
+# Address that receives escalated monitoring alerts (no clinical details in it).
+VISITS_ESCALATION_EMAIL = env_str(
+    "VISITS_ESCALATION_EMAIL", "oncall@telecampus.example"
+)
+# Largest accepted upload (readings files, documents and images), in bytes.
+VISITS_UPLOAD_MAX_BYTES = env_int(
+    "VISITS_UPLOAD_MAX_BYTES", 2 * 1024 * 1024, minimum=1024
+)
+# Longest break-glass access, in minutes.
+VISITS_BREAK_GLASS_MINUTES = env_int("VISITS_BREAK_GLASS_MINUTES", 60, minimum=5)
+# Days a specialist may read what a referral shares.
+VISITS_REFERRAL_ACCESS_DAYS = env_int("VISITS_REFERRAL_ACCESS_DAYS", 30, minimum=1)

@@ -25,6 +25,7 @@ urlpatterns = [
     path("meetings/", include("meetings.urls")),
     path("courses/", include("courses.urls")),
     path("certificates/", include("certificates.urls")),
+    path("visits/", include("visits.urls")),
 ]
 
 if settings.DEBUG:
