@@ -23,8 +23,12 @@ from cms.models import HomePage, TopicIndexPage
 
 WORKFLOW_NAME = "Clinical review"
 TASK_NAME = "Clinical reviewer approval"
-# Editors draft and submit; publishing happens only when a reviewer approves.
-EDITOR_PAGE_PERMISSIONS = ("add_page", "change_page")
+# Editors draft and submit. Publishing happens when a reviewer approves, and Wagtail
+# publishes as the approver, so reviewers hold the publish permission.
+PAGE_PERMISSIONS = {
+    Role.EDITOR: ("add_page", "change_page"),
+    Role.CLINICAL_REVIEWER: ("change_page", "publish_page"),
+}
 REVIEW_REMINDER_SCHEDULE = "cms review reminders"
 PUBLISH_SCHEDULED_SCHEDULE = "cms scheduled publishing"
 
@@ -77,18 +81,19 @@ def ensure_clinical_review_workflow() -> Workflow:
 
 
 def protect_topic(*, topic, workflow: Workflow | None = None) -> None:
-    """Put a topic (and so its articles) under clinical review and let editors
-    draft there without publishing."""
+    """Put a topic (and so its articles) under clinical review; editors may draft
+    there, reviewers approve."""
     workflow = workflow or ensure_clinical_review_workflow()
     WorkflowPage.objects.get_or_create(page=topic, defaults={"workflow": workflow})
-    editors, _ = Group.objects.get_or_create(name=Role.EDITOR.value)
-    for codename in EDITOR_PAGE_PERMISSIONS:
-        permission = Permission.objects.get(
-            content_type__app_label="wagtailcore", codename=codename
-        )
-        GroupPagePermission.objects.get_or_create(
-            group=editors, page=topic, permission=permission
-        )
+    for role, codenames in PAGE_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=role.value)
+        for codename in codenames:
+            permission = Permission.objects.get(
+                content_type__app_label="wagtailcore", codename=codename
+            )
+            GroupPagePermission.objects.get_or_create(
+                group=group, page=topic, permission=permission
+            )
 
 
 def ensure_schedules() -> None:
