@@ -42,6 +42,15 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "wagtaildocs.add_document",
         "wagtaildocs.change_document",
         "wagtaildocs.choose_document",
+        # cms: page permissions are GroupPagePermission rows, see cms.setup.
+        "cms.add_alert",
+        "cms.change_alert",
+        "cms.delete_alert",
+        "cms.publish_alert",
+        "simple_translation.submit_translation",
+        "wagtailsearchpromotions.add_searchpromotion",
+        "wagtailsearchpromotions.change_searchpromotion",
+        "wagtailsearchpromotions.delete_searchpromotion",
     ],
     Role.CLINICAL_REVIEWER: _WAGTAIL_ADMIN,
     Role.CME_COORDINATOR: _WAGTAIL_ADMIN

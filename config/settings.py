@@ -434,3 +434,30 @@ VISITS_UPLOAD_MAX_BYTES = env_int(
 VISITS_BREAK_GLASS_MINUTES = env_int("VISITS_BREAK_GLASS_MINUTES", 60, minimum=5)
 # Days a specialist may read what a referral shares.
 VISITS_REFERRAL_ACCESS_DAYS = env_int("VISITS_REFERRAL_ACCESS_DAYS", 30, minimum=1)
+# --- cms ---
+INSTALLED_APPS += [
+    "wagtail.contrib.simple_translation",
+    "wagtail.contrib.sitemaps",
+    "wagtail.contrib.table_block",
+    "wagtail.api.v2",
+    "rest_framework",
+]
+# The anonymous page cache sits before sessions so a cached page costs no database
+# work; it only stores responses that cms pages marked as cacheable.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware"),
+    "cms.middleware.AnonymousPageCacheMiddleware",
+)
+WAGTAIL_I18N_ENABLED = True
+WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
+# Seconds an anonymous page (and the alert banner) may be served from the cache. The
+# cache never outlives the next alert start or end; 0 turns caching off (tests do,
+# so that rolled-back test data never leaks through the process-wide cache).
+CMS_PAGE_CACHE_SECONDS = env_int(
+    "CMS_PAGE_CACHE_SECONDS", 0 if RUNNING_TESTS else 300, minimum=0
+)
+# An article's next clinical review falls this many months after its last review.
+CMS_REVIEW_INTERVAL_MONTHS = env_int("CMS_REVIEW_INTERVAL_MONTHS", 12, minimum=1)
+# Longest search query we act on; longer input is cut, never refused.
+CMS_SEARCH_MAX_QUERY_LENGTH = env_int("CMS_SEARCH_MAX_QUERY_LENGTH", 200, minimum=10)
+REST_FRAMEWORK = {"DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]}
