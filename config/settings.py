@@ -342,7 +342,11 @@ LOGGING = {
     },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # Wagtail logs every background task (reference index updates) at INFO.
+        "django_tasks": {"level": "WARNING"},
+    },
 }
 
 # --- Demo -------------------------------------------------------------------------
