@@ -6,6 +6,7 @@ import shutil
 import pytest
 from django.conf import settings
 from django.core.cache import caches
+from django.db import connections
 
 from accounts.roles import Role
 from accounts.services import activate_totp, create_user
@@ -58,6 +59,22 @@ def pytest_collection_modifyitems(config, items):
                     reason="concurrency proofs need PostgreSQL; set DATABASE_URL"
                 )
             )
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup):
+    """Let every connection object restore the post-migrate snapshot.
+
+    Django keeps the serialized snapshot on the connection object that created the
+    test database. Playwright's sync API runs tests inside a greenlet, where Django's
+    context-local connection handler hands out a fresh connection object without it,
+    and serialized rollback then silently restores nothing. Putting the snapshot on
+    the backend class makes every connection object see it.
+    """
+    connection = connections["default"]
+    snapshot = getattr(connection, "_test_serialized_contents", None)
+    if snapshot is not None:
+        type(connection)._test_serialized_contents = snapshot
 
 
 @pytest.fixture(autouse=True)
