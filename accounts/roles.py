@@ -53,16 +53,24 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
     Role.MEETING_ADMINISTRATOR: _WAGTAIL_ADMIN
     + [
         "meetings.schedule_meeting",
-        "meetings.add_meeting",
         "meetings.change_meeting",
         "meetings.view_meeting",
+        "meetings.view_occurrence",
+        "meetings.view_actionitem",
     ],
-    Role.AUDITOR: _WAGTAIL_ADMIN + ["meetings.view_meeting", "courses.view_enrolment"],
+    Role.AUDITOR: _WAGTAIL_ADMIN
+    + [
+        "meetings.view_meeting",
+        "meetings.view_occurrence",
+        "meetings.view_actionitem",
+        "courses.view_enrolment",
+    ],
     Role.SITE_ADMINISTRATOR: _WAGTAIL_ADMIN
     + [
         "meetings.schedule_meeting",
-        "meetings.add_meeting",
         "meetings.change_meeting",
         "meetings.view_meeting",
+        "meetings.view_occurrence",
+        "meetings.view_actionitem",
     ],
 }

@@ -21,6 +21,12 @@ from meetings.models import ActionItem, CalendarFeed, Guest, Meeting, Occurrence
 from meetings.services.scheduling import occurrence_starts
 
 
+def _render_local(request, zone: str, template: str, context: dict, status=200):
+    """Render with `zone` active, so templates show times in that zone."""
+    with timezone.override(ZoneInfo(zone)):
+        return render(request, template, {**context, "time_zone": zone}, status=status)
+
+
 def _meeting_for(request, meeting_uuid) -> Meeting:
     """The meeting if this person takes part in it; else 404 (no hint it exists)."""
     meeting = get_object_or_404(
@@ -77,12 +83,12 @@ def my_meetings(request):
             sections["week"].append(row)
         else:
             sections["later"].append(row)
-    return render(
+    return _render_local(
         request,
+        request.user.time_zone,
         "meetings/my_meetings.html",
         {
             **sections,
-            "time_zone": request.user.time_zone,
             "can_schedule": request.user.has_perm("meetings.schedule_meeting"),
         },
     )
@@ -176,15 +182,15 @@ def detail(request, meeting_uuid):
         if is_host
         else []
     )
-    return render(
+    return _render_local(
         request,
+        request.user.time_zone,
         "meetings/detail.html",
         {
             "meeting": meeting,
             "occurrences": occurrences,
             "is_host": is_host,
             "guests": guests,
-            "time_zone": request.user.time_zone,
             "tokens_enabled": jitsi.tokens_enabled(),
         },
     )
@@ -193,18 +199,11 @@ def detail(request, meeting_uuid):
 def _refused(
     request, meeting: Meeting | None, refusal: services.JoinRefused, zone: str
 ):
-    next_start = (
-        refusal.next_start.astimezone(ZoneInfo(zone)) if refusal.next_start else None
-    )
-    return render(
+    return _render_local(
         request,
+        zone,
         "meetings/not_open.html",
-        {
-            "meeting": meeting,
-            "refusal": refusal,
-            "next_start": next_start,
-            "time_zone": zone,
-        },
+        {"meeting": meeting, "refusal": refusal, "next_start": refusal.next_start},
         status=403,
     )
 
@@ -310,7 +309,6 @@ def attendance(request, meeting_uuid, occurrence_uuid):
     meeting = _hosted_meeting(request, meeting_uuid)
     occurrence = _occurrence(meeting, occurrence_uuid)
     report = services.attendance_report(occurrence=occurrence)
-    zone = ZoneInfo(request.user.time_zone)
     if request.GET.get("format") == "csv":
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = (
@@ -330,25 +328,11 @@ def attendance(request, meeting_uuid, occurrence_uuid):
                     ]
                 )
         return response
-    rows = [
-        {
-            "presence": p,
-            "intervals": [
-                (a.astimezone(zone), b.astimezone(zone)) for a, b in p.intervals
-            ],
-        }
-        for p in report
-    ]
-    return render(
+    return _render_local(
         request,
+        request.user.time_zone,
         "meetings/attendance.html",
-        {
-            "meeting": meeting,
-            "occurrence": occurrence,
-            "start": occurrence.start.astimezone(zone),
-            "rows": rows,
-            "time_zone": request.user.time_zone,
-        },
+        {"meeting": meeting, "occurrence": occurrence, "report": report},
     )
 
 
@@ -390,14 +374,13 @@ def minutes(request, meeting_uuid, occurrence_uuid):
                 messages.success(request, _("The action item was added."))
                 return redirect("meetings:minutes", meeting.uuid, occurrence.uuid)
         status = 400
-    zone = ZoneInfo(request.user.time_zone)
-    return render(
+    return _render_local(
         request,
+        request.user.time_zone,
         "meetings/minutes.html",
         {
             "meeting": meeting,
             "occurrence": occurrence,
-            "start": occurrence.start.astimezone(zone),
             "minutes": existing,
             "actions": occurrence.action_items.select_related("owner"),
             "is_host": is_host,
