@@ -7,9 +7,7 @@ import pytest
 from django.core.files.base import ContentFile
 from playwright.sync_api import expect
 from wagtail.documents.models import Document
-from wagtail.models import Collection, Locale, Page, Site
 
-from cms.models import HomePage
 from courses.demo import silent_wav
 from courses.models import CreditClaim
 from tests.browser.helpers import serious_violations, sign_in
@@ -21,31 +19,7 @@ LECTURE_SECONDS = 30
 
 
 @pytest.fixture
-def wagtail_tree(transactional_db):
-    """The root collection, page tree and site that migrations create.
-
-    pytest-django serializes the test database for serialized_rollback only when
-    the first test to set it up asks for it; after ordinary tests ran first, an
-    earlier transactional test's flush leaves these rows missing.
-    """
-    if not Collection.objects.exists():
-        Collection.add_root(name="Root")
-    locale, _created = Locale.objects.get_or_create(language_code="en")
-    root = Page.get_first_root_node() or Page.add_root(
-        instance=Page(title="Root", slug="root", locale=locale)
-    )
-    if not HomePage.objects.exists():
-        home = root.add_child(
-            instance=HomePage(title="TeleCampus", slug="home", locale=locale)
-        )
-        Site.objects.update_or_create(
-            is_default_site=True,
-            defaults={"hostname": "localhost", "root_page": home},
-        )
-
-
-@pytest.fixture
-def cme_activity(wagtail_tree, settings, tmp_path):
+def cme_activity(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     # Accelerated test speed: the server believes playback up to 16x.
     settings.COURSES_MAX_PLAYBACK_RATE = 16
