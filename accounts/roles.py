@@ -28,8 +28,12 @@ _WAGTAIL_ADMIN = ["wagtailadmin.access_admin"]
 
 ROLE_PERMISSIONS: dict[Role, list[str]] = {
     Role.PATIENT: [],
-    Role.CLINICIAN: ["meetings.schedule_meeting"],
-    Role.SPECIALIST: [],
+    Role.CLINICIAN: [
+        "meetings.schedule_meeting",
+        "visits.provide_care",
+        "visits.break_glass",
+    ],
+    Role.SPECIALIST: ["visits.receive_referrals"],
     Role.EDITOR: _WAGTAIL_ADMIN
     + [
         "wagtailimages.add_image",
@@ -38,6 +42,15 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "wagtaildocs.add_document",
         "wagtaildocs.change_document",
         "wagtaildocs.choose_document",
+        # cms: page permissions are GroupPagePermission rows, see cms.setup.
+        "cms.add_alert",
+        "cms.change_alert",
+        "cms.delete_alert",
+        "cms.publish_alert",
+        "simple_translation.submit_translation",
+        "wagtailsearchpromotions.add_searchpromotion",
+        "wagtailsearchpromotions.change_searchpromotion",
+        "wagtailsearchpromotions.delete_searchpromotion",
     ],
     Role.CLINICAL_REVIEWER: _WAGTAIL_ADMIN,
     Role.CME_COORDINATOR: _WAGTAIL_ADMIN
@@ -64,6 +77,8 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "meetings.view_occurrence",
         "meetings.view_actionitem",
         "courses.view_enrolment",
+        "visits.search_audit",
+        "visits.review_break_glass",
     ],
     Role.SITE_ADMINISTRATOR: _WAGTAIL_ADMIN
     + [
@@ -74,3 +89,23 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "meetings.view_actionitem",
     ],
 }
+
+# certificates: coordinators issue, revoke, correct and edit certificate templates;
+# auditors can look certificates up.
+_CERTIFICATES_MANAGE = [
+    "certificates.view_certificate",
+    "certificates.revoke_certificate",
+    "certificates.issue_certificates",
+    "certificates.view_namecorrection",
+    "certificates.change_namecorrection",
+    "certificates.view_certificatetemplate",
+    "certificates.add_certificatetemplate",
+    "certificates.change_certificatetemplate",
+]
+# New lists, not +=: several roles share the same _WAGTAIL_ADMIN list object.
+for _role, _extra in (
+    (Role.CME_COORDINATOR, _CERTIFICATES_MANAGE),
+    (Role.SITE_ADMINISTRATOR, _CERTIFICATES_MANAGE),
+    (Role.AUDITOR, ["certificates.view_certificate"]),
+):
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] + _extra

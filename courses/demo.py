@@ -164,7 +164,8 @@ def _catalogue() -> CatalogueIndexPage:
     existing = CatalogueIndexPage.objects.first()
     if existing:
         return existing
-    # The site's root page is cms's home page (courses may not import cms).
+    # The default site's root is the English home page (cms sits above courses, so
+    # courses finds it through Wagtail rather than importing cms).
     home = Site.objects.get(is_default_site=True).root_page
     page = CatalogueIndexPage(
         title="CME activities",
