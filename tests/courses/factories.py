@@ -5,7 +5,6 @@ import uuid
 from decimal import Decimal
 
 from django.utils import timezone
-from wagtail.models import Collection, Locale, Page, Site
 
 from cms.models import HomePage
 from courses.models import (
@@ -21,37 +20,12 @@ from courses.models import (
 )
 
 
-def site_tree() -> HomePage:
-    """The root collection, page tree, home page and site that migrations create.
-
-    Transactional tests flush every table when they end, and serialized_rollback
-    does not always put these rows back (under Playwright the test gets its own
-    connection object, without the contents pytest-django serialized), so tests
-    that need them rebuild them.
-    """
-    if not Collection.objects.exists():
-        Collection.add_root(name="Root")
-    home = HomePage.objects.first()
-    if home:
-        return home
-    locale, _created = Locale.objects.get_or_create(language_code="en")
-    root = Page.get_first_root_node() or Page.add_root(
-        instance=Page(title="Root", slug="root", locale=locale)
-    )
-    home = root.add_child(
-        instance=HomePage(title="TeleCampus", slug="home", locale=locale)
-    )
-    Site.objects.update_or_create(
-        is_default_site=True, defaults={"hostname": "localhost", "root_page": home}
-    )
-    return home
-
-
 def catalogue() -> CatalogueIndexPage:
     existing = CatalogueIndexPage.objects.first()
     if existing:
         return existing
-    return site_tree().add_child(instance=CatalogueIndexPage(title="CME", slug="cme"))
+    home = HomePage.objects.first()
+    return home.add_child(instance=CatalogueIndexPage(title="CME", slug="cme"))
 
 
 def person(
