@@ -14,7 +14,7 @@ from courses.services.enrolment import (
 from courses.services.errors import CourseRuleError
 from courses.services.evaluation import evaluation_summary, submit_evaluation
 from courses.services.post_test import submit_post_test
-from courses.services.progress import open_lecture, record_progress
+from courses.services.progress import open_lecture, record_progress, report_progress
 
 __all__ = [
     "CourseRuleError",
@@ -28,6 +28,7 @@ __all__ = [
     "live_cap",
     "open_lecture",
     "record_progress",
+    "report_progress",
     "submit_evaluation",
     "submit_post_test",
     "update_board_reporting",

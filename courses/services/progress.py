@@ -97,9 +97,47 @@ def record_progress(
     `progress` exists once the learner opened the lecture behind the disclosure
     gate (open_lecture), so a report without one is refused by the view.
     """
-    now = now or timezone.now()
+    locked = (
+        LectureProgress.objects.select_for_update(of=("self",))
+        .select_related("lecture")
+        .get(pk=progress.pk)
+    )
+    return _merge_report(locked, segments, now or timezone.now())
+
+
+@transaction.atomic
+def report_progress(
+    *,
+    learner,
+    enrolment_uuid,
+    lecture_uuid,
+    segments: list[Interval],
+    now: datetime.datetime | None = None,
+) -> LectureProgress | None:
+    """The player's report, found and locked in one query; None if not the learner's.
+
+    The lecture player calls this on every report, so it is kept to one locked read
+    and one write.
+    """
+    locked = (
+        LectureProgress.objects.select_for_update(of=("self",))
+        .select_related("lecture")
+        .filter(
+            enrolment__uuid=enrolment_uuid,
+            enrolment__learner=learner,
+            lecture__uuid=lecture_uuid,
+        )
+        .first()
+    )
+    if locked is None:
+        return None
+    return _merge_report(locked, segments, now or timezone.now())
+
+
+def _merge_report(
+    progress: LectureProgress, segments: list[Interval], now: datetime.datetime
+) -> LectureProgress:
     lecture = progress.lecture
-    progress = LectureProgress.objects.select_for_update().get(pk=progress.pk)
     covered = [tuple(pair) for pair in progress.intervals]
     budget = watching_budget(progress, now)
     accepted: list[Interval] = []
@@ -117,5 +155,7 @@ def record_progress(
         lecture
     ):
         progress.completed_at = now
-    progress.save()
+    progress.save(
+        update_fields=["intervals", "watched_seconds", "last_report_at", "completed_at"]
+    )
     return progress

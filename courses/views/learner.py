@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from courses import selectors, services
 from courses.forms import AcknowledgeForm, CodeWordForm
-from courses.models import ActivityPage, LecturePage, LectureProgress
+from courses.models import ActivityPage, LecturePage
 from courses.services import CourseRuleError
 from courses.services.enrolment import current_disclosure
 from courses.services.post_test import attempts_left, has_passed
@@ -168,31 +168,27 @@ def progress(request, enrolment_uuid, lecture_uuid):
     """The player's report of watched segments: JSON in, JSON out."""
     if not request.user.is_authenticated:
         return JsonResponse({"error": _("Please sign in again.")}, status=403)
-    found = (
-        LectureProgress.objects.select_related("lecture")
-        .filter(
-            enrolment__uuid=enrolment_uuid,
-            enrolment__learner=request.user,
-            lecture__uuid=lecture_uuid,
-        )
-        .first()
-    )
-    if found is None:
-        return JsonResponse(
-            {"error": _("Open this lecture from your enrolment first.")}, status=404
-        )
     try:
         segments = _segments(request.body)
     except (ValueError, KeyError, TypeError):
         return JsonResponse(
             {"error": _("The progress report was not understood.")}, status=400
         )
-    saved = services.record_progress(progress=found, segments=segments)
+    saved = services.report_progress(
+        learner=request.user,
+        enrolment_uuid=enrolment_uuid,
+        lecture_uuid=lecture_uuid,
+        segments=segments,
+    )
+    if saved is None:
+        return JsonResponse(
+            {"error": _("Open this lecture from your enrolment first.")}, status=404
+        )
     return JsonResponse(
         {
             "watched_seconds": round(saved.watched_seconds, 1),
             "percent": selectors.percent(
-                saved.watched_seconds, found.lecture.duration_seconds
+                saved.watched_seconds, saved.lecture.duration_seconds
             ),
             "complete": saved.completed_at is not None,
         }

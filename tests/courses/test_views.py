@@ -200,3 +200,45 @@ def test_board_reporting_consent_given_and_withdrawn(learner_client, clinician):
     assert clinician.board_reporting_consent_at is None
     missing_board = learner_client.post(page, {"board_id": "1"})
     assert missing_board.status_code == 400
+
+
+@pytest.fixture
+def lecture_with_video(enrolment, settings, tmp_path):
+    from django.core.files.base import ContentFile
+    from wagtail.documents.models import Document
+
+    settings.MEDIA_ROOT = tmp_path
+    video = Document(title="Recording")
+    video.file.save("recording.wav", ContentFile(b"RIFF" + bytes(range(96))))
+    lecture = factories.lectures_of(enrolment.activity)[0]
+    lecture.video = video
+    lecture.save()
+    return lecture
+
+
+def test_lecture_video_is_served_in_ranges_to_the_enrolled_learner_only(
+    learner_client, client, enrolment, lecture_with_video
+):
+    video_url = url("lecture_file", enrolment, lecture_with_video.uuid, "video")
+    whole = learner_client.get(video_url)
+    assert whole.status_code == 200
+    assert whole["Content-Type"] in {"audio/x-wav", "audio/wav"}
+    assert b"".join(whole.streaming_content)[:4] == b"RIFF"
+    part = learner_client.get(video_url, headers={"Range": "bytes=4-7"})
+    assert part.status_code == 206
+    assert part.content == bytes(range(4))
+    assert part["Content-Range"] == "bytes 4-7/100"
+    beyond = learner_client.get(video_url, headers={"Range": "bytes=500-"})
+    assert beyond.status_code == 416
+    slides = url("lecture_file", enrolment, lecture_with_video.uuid, "slides")
+    assert learner_client.get(slides).status_code == 404
+    other = make_person("other_learner", [])
+    client.force_login(other)
+    assert client.get(video_url).status_code == 404
+
+
+def test_catalogue_index_page_lists_activities(client, activity_page):
+    index = activity_page.get_parent()
+    response = client.get(index.url)
+    assert response.status_code == 200
+    assert activity_page.title in response.content.decode()
