@@ -22,6 +22,10 @@ class VisitStateError(BookingError):
     """The visit is not in a state that allows this (cancelled, ended, too early)."""
 
 
+class ConsentRequired(VisitStateError):
+    """The current consent version has not been accepted yet."""
+
+
 def current_consent() -> ConsentDocument:
     return ConsentDocument.objects.order_by("-version").first()
 
@@ -110,7 +114,7 @@ def check_in(*, visit: Visit, now: datetime | None = None) -> Visit:
     visit = Visit.objects.select_for_update().get(pk=visit.pk)
     _require_live(visit)
     if consent_needed(visit.patient):
-        raise VisitStateError(
+        raise ConsentRequired(
             _("Please read and accept the telehealth consent before you join.")
         )
     if now < visit.start - CHECK_IN_OPENS:

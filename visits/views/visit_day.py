@@ -12,6 +12,7 @@ from visits.forms import ConsentForm, IntakeForm
 from visits.services.booking import BookingError
 from visits.services.video import join_for
 from visits.services.visit_flow import (
+    ConsentRequired,
     accept_consent,
     admit_patient,
     check_in,
@@ -108,10 +109,10 @@ def waiting_room(request, visit):
     if request.method == "POST":
         try:
             visit = check_in(visit=visit)
+        except ConsentRequired as exc:
+            messages.warning(request, exc.message)
+            return redirect("visits:consent", visit.uuid)
         except BookingError as exc:
-            if consent_needed(visit.patient):
-                messages.warning(request, exc.message)
-                return redirect("visits:consent", visit.uuid)
             return refused(request, exc.message)
         return redirect("visits:waiting_room", visit.uuid)
     return render(
