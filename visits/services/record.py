@@ -60,6 +60,7 @@ def sign_note(
 
 @transaction.atomic
 def add_addendum(*, note: ClinicalNote, author: User, text: str) -> Addendum:
+    note = ClinicalNote.objects.get(pk=note.pk)
     if not note.is_signed:
         raise RecordError(_("Edit the note itself until it is signed."))
     if not text.strip():
