@@ -55,9 +55,14 @@ def home(request):
 
 
 def _slot_choices(request, visit_type, clinicians=None):
-    today = timezone.localdate()
+    # Clinic dates run behind UTC in the Americas: start a day early, and let
+    # free_slots drop what has already begun.
+    first_day = timezone.now().date() - timedelta(days=1)
     slots = free_slots(
-        visit_type=visit_type, start_date=today, days=SEARCH_DAYS, clinicians=clinicians
+        visit_type=visit_type,
+        start_date=first_day,
+        days=SEARCH_DAYS + 1,
+        clinicians=clinicians,
     )
     patient_zone = ZoneInfo(request.user.time_zone)
     return [
