@@ -6,9 +6,9 @@ import time_machine
 from pypdf import PdfReader
 
 from tests.visits.factories import booked_visit
+from visits.errors import VisitsError
 from visits.models import RefillRequest
 from visits.pdf import FetchRefused, refuse_every_url
-from visits.services.booking import BookingError
 from visits.services.record import (
     add_addendum,
     decide_refill,
@@ -29,13 +29,13 @@ def _note(patient, clinician):
 
 def test_signing_locks_the_note_and_later_changes_are_addenda(patient, clinician):
     _visit, note = _note(patient, clinician)
-    with pytest.raises(BookingError, match="assessment and the plan"):
+    with pytest.raises(VisitsError, match="assessment and the plan"):
         sign_note(note=note, clinician=clinician)
-    with pytest.raises(BookingError, match="until it is signed"):
+    with pytest.raises(VisitsError, match="until it is signed"):
         add_addendum(note=note, author=clinician, text="Too early.")
     note = save_note(note=note, assessment="Viral rash.", plan="Emollient twice daily.")
     sign_note(note=note, clinician=clinician)
-    with pytest.raises(BookingError, match="signed and locked"):
+    with pytest.raises(VisitsError, match="signed and locked"):
         save_note(note=note, plan="Something else.")
     note.refresh_from_db()
     assert note.plan == "Emollient twice daily."
@@ -92,7 +92,7 @@ def test_refills_are_approved_or_denied_with_a_reason(client, patient, clinician
     refill = request_refill(
         patient=patient, clinician=clinician, medication="Metformin", dosage="500 mg"
     )
-    with pytest.raises(BookingError, match="reason for the denial"):
+    with pytest.raises(VisitsError, match="reason for the denial"):
         decide_refill(refill=refill, approve=False, reason=" ")
     client.force_login(clinician)
     response = client.post(
@@ -108,7 +108,7 @@ def test_refills_are_approved_or_denied_with_a_reason(client, patient, clinician
 
 
 def test_a_stranger_cannot_request_refills_from_any_clinician(patient, clinician):
-    with pytest.raises(BookingError, match="seen before"):
+    with pytest.raises(VisitsError, match="seen before"):
         request_refill(
             patient=patient, clinician=clinician, medication="Any", dosage="Any"
         )

@@ -6,8 +6,8 @@ import time_machine
 
 from meetings.models import Meeting
 from tests.visits.factories import booked_visit
+from visits.errors import VisitsError
 from visits.models import AuditEvent, Visit
-from visits.services.booking import BookingError
 from visits.services.catalogue import publish_consent
 from visits.services.video import join_for
 from visits.services.visit_flow import (
@@ -34,13 +34,13 @@ def jitsi_tokens(settings):
 def test_a_new_consent_version_is_asked_again_before_joining(patient, clinician):
     visit = booked_visit(patient, clinician)
     with time_machine.travel(visit.start - timedelta(minutes=5)):
-        with pytest.raises(BookingError, match="consent"):
+        with pytest.raises(VisitsError, match="consent"):
             check_in(visit=visit)
         accept_consent(visit=visit, document=current_consent(), ip_address="10.0.0.1")
         assert consent_needed(patient) is None
         second = publish_consent(text="Version two of the telehealth consent.")
         assert consent_needed(patient) == second
-        with pytest.raises(BookingError, match="consent"):
+        with pytest.raises(VisitsError, match="consent"):
             check_in(visit=visit)
         accept_consent(visit=visit, document=second, ip_address=None)
         assert check_in(visit=visit).status == Visit.Status.WAITING
@@ -57,7 +57,7 @@ def test_intake_and_questionnaire_scores_prefill_the_note(patient, clinician):
     assert "Low mood since spring." in note.subjective
     assert "PHQ-9 score 10 (moderate)." in note.subjective
     assert "GAD-7 score 4 (minimal)." in note.subjective
-    with pytest.raises(BookingError, match="every questionnaire item"):
+    with pytest.raises(VisitsError, match="every questionnaire item"):
         save_intake(visit=visit, answers={}, scores={"phq9": [3], "gad7": [0] * 7})
 
 
@@ -160,7 +160,7 @@ def test_ending_the_visit_refuses_new_joins(client, patient, clinician, jitsi_to
         assert client.post(f"/visits/{visit.uuid}/end/").status_code == 302
         visit.refresh_from_db()
         assert visit.status == Visit.Status.COMPLETED
-        with pytest.raises(BookingError, match="ended"):
+        with pytest.raises(VisitsError, match="ended"):
             join_for(visit, patient)
         client.force_login(patient)
         gone = client.get(f"/visits/{visit.uuid}/video/")

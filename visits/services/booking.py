@@ -15,16 +15,13 @@ from django.utils.translation import gettext as _
 from django_q.tasks import async_task
 
 from accounts.models import User
+from visits.errors import VisitsError
 from visits.models import ClinicianProfile, Visit, VisitType
 from visits.services.slots import free_slots
 
 
-class BookingError(Exception):
-    """A booking the patient cannot make; `message` says why in a full sentence."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+class BookingError(VisitsError):
+    """A booking, cancellation or move that cannot be made."""
 
 
 def _lock_people(*people: User) -> None:

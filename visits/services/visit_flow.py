@@ -10,15 +10,15 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from visits.errors import VisitsError
 from visits.models import ClinicalNote, ConsentAcceptance, ConsentDocument, Visit
 from visits.questionnaires import QUESTIONNAIRES, questionnaires_for, severity
-from visits.services.booking import BookingError
 
 # Patients may check in this long before the start.
 CHECK_IN_OPENS = timedelta(minutes=30)
 
 
-class VisitStateError(BookingError):
+class VisitStateError(VisitsError):
     """The visit is not in a state that allows this (cancelled, ended, too early)."""
 
 
