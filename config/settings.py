@@ -196,6 +196,9 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = env_str("ACCOUNT_EMAIL_VERIFICATION", "mandatory")
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+# Wagtail sends signed-in people without admin access to the login URL; showing the
+# page (with Wagtail's message) instead of bouncing back avoids a redirect loop.
+ACCOUNT_AUTHENTICATED_LOGIN_REDIRECTS = False
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 # Failed sign-ins are throttled per address and per account (allauth, cache-based).
@@ -344,6 +347,9 @@ LOGGING = {
 DEMO_PASSWORD = env_str("DEMO_PASSWORD", "telecampus-demo")
 # Base32 TOTP secret shared by the staff personas so a person can sign in to the demo.
 DEMO_TOTP_SECRET = env_str("DEMO_TOTP_SECRET", "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")
+
+# Bare comparison views for bench/ scripts; never enable in production.
+BENCHMARK_ENDPOINTS = env_bool("BENCHMARK_ENDPOINTS", default=False)
 
 # --- App settings added by later issues go below, one block per app -------------------
 

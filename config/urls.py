@@ -29,5 +29,13 @@ urlpatterns = [
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
+if settings.BENCHMARK_ENDPOINTS:
+    from ops import bench_views
+
+    urlpatterns += [
+        path("_bench/bare", bench_views.bare_get),
+        path("_bench/bare-post", bench_views.bare_post),
+    ]
+
 # Wagtail's page serving comes last: it matches every remaining path.
 urlpatterns += [path("", include(wagtail_urls))]
