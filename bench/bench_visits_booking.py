@@ -24,6 +24,7 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/bench_visits")
 os.environ.setdefault("EMAIL_URL", "locmem://")
+os.environ.setdefault("LOG_LEVEL", "WARNING")
 
 THREADS = 50
 ROUNDS = 5
@@ -46,7 +47,6 @@ def main() -> int:
             "bench_visits_booking needs PostgreSQL: set DATABASE_URL.", file=sys.stderr
         )
         return 2
-    settings.Q_CLUSTER["sync"] = True
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
         return measure()

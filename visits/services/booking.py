@@ -50,15 +50,26 @@ def book_visit(
 ) -> Visit:
     """Book a free slot, or raise BookingError if it was just taken."""
     now = now or timezone.now()
-    _lock_people(patient, clinician)
-    profile = ClinicianProfile.objects.filter(clinician=clinician).first()
-    if profile is None or not profile.visit_types.filter(pk=visit_type.pk).exists():
-        raise BookingError(_("This clinician does not offer this kind of visit."))
     end = start + timedelta(minutes=visit_type.duration_minutes)
+    _lock_people(patient, clinician)
+    # Cheapest refusals first: under contention every loser waits for the lock,
+    # then leaves after one query instead of recomputing the schedule.
+    if (
+        Visit.objects.active()
+        .filter(clinician=clinician)
+        .overlapping(start, end)
+        .exists()
+    ):
+        raise BookingError(
+            _("Sorry, that time was just taken. Please choose another time.")
+        )
     if Visit.objects.active().filter(patient=patient).overlapping(start, end).exists():
         raise BookingError(
             _("You already have a visit at that time. Please choose another time.")
         )
+    profile = ClinicianProfile.objects.filter(clinician=clinician).first()
+    if profile is None or not profile.visit_types.filter(pk=visit_type.pk).exists():
+        raise BookingError(_("This clinician does not offer this kind of visit."))
     clinic_day = start.astimezone(profile.clinic_zone_info).date()
     offered = free_slots(
         visit_type=visit_type,
