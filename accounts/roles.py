@@ -48,17 +48,25 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
     Role.MEETING_ADMINISTRATOR: _WAGTAIL_ADMIN
     + [
         "meetings.schedule_meeting",
-        "meetings.add_meeting",
         "meetings.change_meeting",
         "meetings.view_meeting",
+        "meetings.view_occurrence",
+        "meetings.view_actionitem",
     ],
     Role.AUDITOR: _WAGTAIL_ADMIN
-    + ["meetings.view_meeting", "visits.search_audit", "visits.review_break_glass"],
+    + [
+        "meetings.view_meeting",
+        "meetings.view_occurrence",
+        "meetings.view_actionitem",
+        "visits.search_audit",
+        "visits.review_break_glass",
+    ],
     Role.SITE_ADMINISTRATOR: _WAGTAIL_ADMIN
     + [
         "meetings.schedule_meeting",
-        "meetings.add_meeting",
         "meetings.change_meeting",
         "meetings.view_meeting",
+        "meetings.view_occurrence",
+        "meetings.view_actionitem",
     ],
 }

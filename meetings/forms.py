@@ -1,6 +1,6 @@
 import re
 import zoneinfo
-from datetime import datetime
+from datetime import UTC, datetime
 
 from django import forms
 from django.conf import settings
@@ -140,7 +140,11 @@ class MeetingForm(forms.Form):
         except LocalTimeError as error:
             self.add_error("end_time", str(error))
             return data
-        minutes = int((end - start).total_seconds() // 60)
+        # Subtract in UTC: Python subtracts wall clocks when both share a zone,
+        # which would be an hour off across a clock change.
+        minutes = int(
+            (end.astimezone(UTC) - start.astimezone(UTC)).total_seconds() // 60
+        )
         if minutes <= 0:
             self.add_error("end_time", _("The meeting must end after it starts."))
         elif minutes > settings.MEETINGS_MAX_DURATION_MINUTES:

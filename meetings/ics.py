@@ -82,15 +82,27 @@ def _event(
     return event
 
 
-def _calendar(method: str, events: Iterable[Event]) -> Calendar:
+def _calendar(
+    method: str, events: Iterable[Event], span: tuple[datetime, datetime]
+) -> Calendar:
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     calendar.add("method", method)
     for event in events:
         calendar.add_component(event)
-    calendar.add_missing_timezones()
+    # VTIMEZONE only around the dates used: short, and dateutil-based readers
+    # (vobject) misread the very long RDATE lists of a 1970-2038 definition.
+    calendar.add_missing_timezones(
+        first_date=(span[0] - timedelta(days=366)).date(),
+        last_date=(span[1] + timedelta(days=366)).date(),
+    )
     return calendar
+
+
+def _span(meeting: Meeting) -> tuple[datetime, datetime]:
+    last = meeting.occurrences.order_by("-start").values_list("start", flat=True)
+    return meeting.start, max(meeting.start, last.first() or meeting.start)
 
 
 def invitation(
@@ -112,7 +124,7 @@ def invitation(
             join_url=join_url,
             recurrence_id=occurrence.original_start if meeting.is_recurring else None,
         )
-        return _calendar(method, [event]).to_ical()
+        return _calendar(method, [event], _span(meeting)).to_ical()
     master = _event(
         **common,
         start=meeting.start,
@@ -141,11 +153,14 @@ def invitation(
                 for o in occurrences
                 if o.is_modified and not o.is_cancelled
             ]
-    return _calendar(method, events).to_ical()
+    return _calendar(method, events, _span(meeting)).to_ical()
 
 
 def feed(*, occurrences: Iterable[Occurrence], join_url_for) -> bytes:
     """A subscription feed (METHOD:PUBLISH): one event per upcoming sitting."""
+    occurrences = list(occurrences)
+    now = timezone.now()
+    starts = [o.start for o in occurrences] or [now]
     events = [
         _event(
             meeting=o.meeting,
@@ -158,4 +173,4 @@ def feed(*, occurrences: Iterable[Occurrence], join_url_for) -> bytes:
         )
         for o in occurrences
     ]
-    return _calendar("PUBLISH", events).to_ical()
+    return _calendar("PUBLISH", events, (min(starts), max(starts))).to_ical()

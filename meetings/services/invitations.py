@@ -91,6 +91,9 @@ def build_message(row: InvitationEmail) -> EmailMultiAlternatives:
         body=render_to_string(f"meetings/email/{name}_body.txt", context),
         to=[row.recipient_email],
     )
+    message.attach_alternative(
+        render_to_string(f"meetings/email/{name}_body.html", context), "text/html"
+    )
     message.attach(
         "invite.ics",
         calendar,
