@@ -3,7 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from visits.models import Reading, VisitType
+from visits.models import Reading, ScheduleException, VisitType
+from visits.models.scheduling import Weekday
 from visits.questionnaires import QUESTIONNAIRES, SCALE, questionnaires_for
 
 
@@ -236,3 +237,34 @@ class AuditSearchForm(forms.Form):
 
         super().__init__(*args, **kwargs)
         self.fields["action"].choices = [("", _("Any")), *AuditEvent.Action.choices]
+
+
+class WeeklyHoursForm(forms.Form):
+    weekday = forms.TypedChoiceField(
+        label=_("Day"),
+        coerce=int,
+        choices=Weekday.choices,
+    )
+    start_time = forms.TimeField(
+        label=_("From (clinic time)"), widget=forms.TimeInput(attrs={"type": "time"})
+    )
+    end_time = forms.TimeField(
+        label=_("Until (clinic time)"), widget=forms.TimeInput(attrs={"type": "time"})
+    )
+
+
+class ScheduleExceptionForm(forms.Form):
+    day = forms.DateField(
+        label=_("Date"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    kind = forms.ChoiceField(label=_("Kind"), choices=ScheduleException.Kind.choices)
+    start_time = forms.TimeField(
+        label=_("From (clinic time; empty for the whole day)"),
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}),
+    )
+    end_time = forms.TimeField(
+        label=_("Until (clinic time)"),
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}),
+    )

@@ -1,12 +1,21 @@
 from django.urls import path
 
-from visits.views import audit, booking, monitoring, record, sharing, visit_day
+from visits.views import (
+    audit,
+    booking,
+    monitoring,
+    record,
+    schedule,
+    sharing,
+    visit_day,
+)
 
 app_name = "visits"
 
 urlpatterns = [
     path("", booking.home, name="home"),
     path("book/", booking.book, name="book"),
+    path("schedule/", schedule.schedule, name="schedule"),
     path("<uuid:visit>/", booking.visit_detail, name="visit"),
     path("<uuid:visit>/cancel/", booking.cancel, name="cancel"),
     path("<uuid:visit>/reschedule/", booking.reschedule, name="reschedule"),

@@ -1,5 +1,6 @@
 import threading
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -191,3 +192,27 @@ def test_one_patient_racing_fifty_clinicians_gets_one_visit(patient):
     )
     assert outcomes.count("ok") == 1
     assert Visit.objects.filter(patient=patient).count() == 1
+
+
+@pytest.mark.django_db
+def test_booking_page_explains_taken_slots_and_daylight_saving_gaps(
+    client, patient, other_patient, clinician
+):
+    taken = booked_visit(other_patient, clinician)
+    client.force_login(patient)
+    local = taken.start.astimezone(ZoneInfo("America/Chicago")).strftime(
+        "%Y-%m-%dT%H:%M"
+    )
+    response = client.post(
+        "/visits/book/?type=wellness", {"slot": f"{clinician.uuid}|{local}"}
+    )
+    assert response.status_code == 409
+    assert "just taken" in response.content.decode()
+    gap = client.post(
+        "/visits/book/?type=wellness", {"slot": f"{clinician.uuid}|2026-03-08T02:30"}
+    )
+    assert gap.status_code == 409
+    assert "does not exist in America/Chicago" in gap.content.decode()
+    nonsense = client.post("/visits/book/?type=wellness", {"slot": "x|y"})
+    assert nonsense.status_code == 409
+    assert Visit.objects.filter(patient=patient).count() == 0

@@ -26,6 +26,7 @@ SHARED = PATIENT_AND_CARE | {"specialist"}
 EXPECTED = {
     "home": EVERYONE,
     "book": EVERYONE,
+    "schedule": CLINICIANS,
     "visit": PATIENT_AND_CARE,
     "cancel": {"patient"},
     "reschedule": {"patient"},

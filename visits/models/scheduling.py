@@ -30,15 +30,23 @@ class ClinicianProfile(models.Model):
         return ZoneInfo(self.time_zone)
 
 
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, _("Monday")
+    TUESDAY = 1, _("Tuesday")
+    WEDNESDAY = 2, _("Wednesday")
+    THURSDAY = 3, _("Thursday")
+    FRIDAY = 4, _("Friday")
+    SATURDAY = 5, _("Saturday")
+    SUNDAY = 6, _("Sunday")
+
+
 class WeeklyHours(models.Model):
     """A recurring block of bookable time, in the clinic's wall-clock time."""
 
     clinician = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="weekly_hours"
     )
-    weekday = models.PositiveSmallIntegerField(
-        _("weekday"), help_text=_("0 is Monday, 6 is Sunday.")
-    )
+    weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday.choices)
     start_time = models.TimeField(_("from"))
     end_time = models.TimeField(_("until"))
 

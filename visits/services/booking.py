@@ -15,16 +15,13 @@ from django.utils.translation import gettext as _
 from django_q.tasks import async_task
 
 from accounts.models import User
+from visits.errors import VisitsError
 from visits.models import ClinicianProfile, Visit, VisitType
 from visits.services.slots import free_slots
 
 
-class BookingError(Exception):
-    """A booking the patient cannot make; `message` says why in a full sentence."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+class BookingError(VisitsError):
+    """A booking, cancellation or move that cannot be made."""
 
 
 def _lock_people(*people: User) -> None:
@@ -53,15 +50,26 @@ def book_visit(
 ) -> Visit:
     """Book a free slot, or raise BookingError if it was just taken."""
     now = now or timezone.now()
-    _lock_people(patient, clinician)
-    profile = ClinicianProfile.objects.filter(clinician=clinician).first()
-    if profile is None or not profile.visit_types.filter(pk=visit_type.pk).exists():
-        raise BookingError(_("This clinician does not offer this kind of visit."))
     end = start + timedelta(minutes=visit_type.duration_minutes)
+    _lock_people(patient, clinician)
+    # Cheapest refusals first: under contention every loser waits for the lock,
+    # then leaves after one query instead of recomputing the schedule.
+    if (
+        Visit.objects.active()
+        .filter(clinician=clinician)
+        .overlapping(start, end)
+        .exists()
+    ):
+        raise BookingError(
+            _("Sorry, that time was just taken. Please choose another time.")
+        )
     if Visit.objects.active().filter(patient=patient).overlapping(start, end).exists():
         raise BookingError(
             _("You already have a visit at that time. Please choose another time.")
         )
+    profile = ClinicianProfile.objects.filter(clinician=clinician).first()
+    if profile is None or not profile.visit_types.filter(pk=visit_type.pk).exists():
+        raise BookingError(_("This clinician does not offer this kind of visit."))
     clinic_day = start.astimezone(profile.clinic_zone_info).date()
     offered = free_slots(
         visit_type=visit_type,

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django_q.tasks import async_task
 
 from accounts.models import User
+from visits.errors import VisitsError
 from visits.models import (
     Addendum,
     ClinicalNote,
@@ -20,12 +21,11 @@ from visits.models import (
     Visit,
     VisitType,
 )
-from visits.services.booking import BookingError
 
 NOTE_FIELDS = ("subjective", "objective", "assessment", "plan", "patient_instructions")
 
 
-class RecordError(BookingError):
+class RecordError(VisitsError):
     """A change the record does not allow; `message` says why."""
 
 
@@ -60,6 +60,7 @@ def sign_note(
 
 @transaction.atomic
 def add_addendum(*, note: ClinicalNote, author: User, text: str) -> Addendum:
+    note = ClinicalNote.objects.get(pk=note.pk)
     if not note.is_signed:
         raise RecordError(_("Edit the note itself until it is signed."))
     if not text.strip():

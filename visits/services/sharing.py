@@ -18,6 +18,7 @@ from meetings.models import Meeting
 from meetings.services import schedule_meeting
 from visits.access import role_allows
 from visits.audit import record_event
+from visits.errors import VisitsError
 from visits.models import (
     AuditEvent,
     BreakGlassGrant,
@@ -26,11 +27,10 @@ from visits.models import (
     Document,
     Referral,
 )
-from visits.services.booking import BookingError
 from visits.uploads import clean_document
 
 
-class SharingError(BookingError):
+class SharingError(VisitsError):
     """A referral, share or break-glass request that cannot be made."""
 
 

@@ -10,11 +10,11 @@ from django.utils.translation import gettext as _
 
 from meetings.models import Meeting
 from meetings.services import JoinRefused, create_visit_room, end_meeting, join_context
+from visits.errors import VisitsError
 from visits.models import Visit
-from visits.services.booking import BookingError
 
 
-class VideoRefused(BookingError):
+class VideoRefused(VisitsError):
     """This person may not join the video call now; `message` says why."""
 
 

@@ -10,16 +10,20 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from visits.errors import VisitsError
 from visits.models import ClinicalNote, ConsentAcceptance, ConsentDocument, Visit
 from visits.questionnaires import QUESTIONNAIRES, questionnaires_for, severity
-from visits.services.booking import BookingError
 
 # Patients may check in this long before the start.
 CHECK_IN_OPENS = timedelta(minutes=30)
 
 
-class VisitStateError(BookingError):
+class VisitStateError(VisitsError):
     """The visit is not in a state that allows this (cancelled, ended, too early)."""
+
+
+class ConsentRequired(VisitStateError):
+    """The current consent version has not been accepted yet."""
 
 
 def current_consent() -> ConsentDocument:
@@ -110,7 +114,7 @@ def check_in(*, visit: Visit, now: datetime | None = None) -> Visit:
     visit = Visit.objects.select_for_update().get(pk=visit.pk)
     _require_live(visit)
     if consent_needed(visit.patient):
-        raise VisitStateError(
+        raise ConsentRequired(
             _("Please read and accept the telehealth consent before you join.")
         )
     if now < visit.start - CHECK_IN_OPENS:

@@ -8,9 +8,9 @@ from django.utils.translation import gettext as _
 
 from visits.access import refuse, role_allows
 from visits.audit import record_event
+from visits.errors import VisitsError
 from visits.forms import AuditSearchForm, ReviewForm
 from visits.models import AuditEvent, BreakGlassGrant
-from visits.services.booking import BookingError
 from visits.services.sharing import review_break_glass
 from visits.views.common import post_only
 
@@ -94,7 +94,7 @@ def break_glass_review(request, grant):
         review_break_glass(
             grant=found, reviewer=request.user, note=form.cleaned_data["note"]
         )
-    except BookingError as exc:
+    except VisitsError as exc:
         messages.error(request, exc.message)
     else:
         messages.success(request, _("The review was recorded."))

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from visits.access import PATIENT_ONLY, is_care_provider
+from visits.errors import VisitsError
 from visits.forms import BookingForm
 from visits.models import Alert, ClinicianProfile, FollowUpProposal, Visit, VisitType
 from visits.services.booking import (
@@ -31,7 +32,7 @@ SEARCH_DAYS = 14
 def home(request):
     user = request.user
     now = timezone.now()
-    context = {"now": now, "is_clinician": is_care_provider(user)}
+    context = {"is_clinician": is_care_provider(user)}
     if is_care_provider(user):
         context["clinician_visits"] = (
             Visit.objects.filter(clinician=user, end__gte=now - timedelta(hours=12))
@@ -55,9 +56,14 @@ def home(request):
 
 
 def _slot_choices(request, visit_type, clinicians=None):
-    today = timezone.localdate()
+    # Clinic dates run behind UTC in the Americas: start a day early, and let
+    # free_slots drop what has already begun.
+    first_day = timezone.now().date() - timedelta(days=1)
     slots = free_slots(
-        visit_type=visit_type, start_date=today, days=SEARCH_DAYS, clinicians=clinicians
+        visit_type=visit_type,
+        start_date=first_day,
+        days=SEARCH_DAYS + 1,
+        clinicians=clinicians,
     )
     patient_zone = ZoneInfo(request.user.time_zone)
     return [
@@ -109,7 +115,7 @@ def book(request):
                 start=start,
                 reason=form.cleaned_data["reason"],
             )
-        except BookingError as exc:
+        except VisitsError as exc:
             error = exc.message
         else:
             messages.success(request, _("Your visit is booked. We sent you an email."))
@@ -160,7 +166,7 @@ def cancel(request, visit):
     if request.method == "POST":
         try:
             cancel_visit(visit=visit, by=request.user)
-        except BookingError as exc:
+        except VisitsError as exc:
             error = exc.message
         else:
             messages.success(request, _("Your visit was cancelled."))
@@ -202,7 +208,7 @@ def reschedule(request, visit):
             if clinician.pk != visit.clinician_id:
                 raise BookingError(_("Please choose one of the times offered."))
             moved = reschedule_visit(visit=visit, start=start)
-        except BookingError as exc:
+        except VisitsError as exc:
             error = exc.message
         else:
             messages.success(request, _("Your visit was moved."))

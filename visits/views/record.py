@@ -4,10 +4,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from visits.access import CARE_TEAM, PATIENT_ONLY, authorize, is_care_provider, refuse
+from visits.errors import VisitsError
 from visits.forms import (
     AddendumForm,
     FollowUpForm,
@@ -18,7 +20,6 @@ from visits.forms import (
 )
 from visits.models import ClinicalNote, FollowUpProposal, RefillRequest, Visit
 from visits.pdf import render_summary_pdf
-from visits.services.booking import BookingError
 from visits.services.record import (
     NOTE_FIELDS,
     add_addendum,
@@ -55,7 +56,7 @@ def note(request, visit):
                 messages.success(request, _("The note is signed and locked."))
             else:
                 messages.success(request, _("The note was saved."))
-        except BookingError as exc:
+        except VisitsError as exc:
             messages.error(request, exc.message)
             return render(
                 request,
@@ -93,7 +94,7 @@ def addendum(request, visit):
         add_addendum(
             note=clinical_note, author=request.user, text=form.cleaned_data["text"]
         )
-    except BookingError as exc:
+    except VisitsError as exc:
         return refused(request, exc.message)
     messages.success(request, _("The addendum was added."))
     return redirect("visits:note", visit.uuid)
@@ -146,7 +147,7 @@ def visit_messages(request, visit):
             send_secure_message(
                 visit=visit, sender=request.user, body=form.cleaned_data["body"]
             )
-        except BookingError as exc:
+        except VisitsError as exc:
             return refused(request, exc.message, status=400)
         messages.success(request, _("Your message was sent."))
         return redirect("visits:messages", visit.uuid)
@@ -201,19 +202,13 @@ def follow_up_respond(request, proposal):
     accept = request.POST.get("answer") == "accept"
     try:
         respond_to_follow_up(proposal=found, accept=accept)
-    except BookingError as exc:
+    except VisitsError as exc:
         return refused(request, exc.message)
     if accept:
         messages.success(request, _("Please choose a time for your follow-up visit."))
-        return redirect(f"{_book_url()}?type={found.visit_type.code}")
+        return redirect(f"{reverse('visits:book')}?type={found.visit_type.code}")
     messages.info(request, _("You declined the follow-up visit."))
     return redirect("visits:home")
-
-
-def _book_url():
-    from django.urls import reverse
-
-    return reverse("visits:book")
 
 
 @login_required
@@ -240,7 +235,7 @@ def refills(request):
                 medication=form.cleaned_data["medication"],
                 dosage=form.cleaned_data["dosage"],
             )
-        except BookingError as exc:
+        except VisitsError as exc:
             return refused(request, exc.message, status=400)
         messages.success(request, _("Your refill request was sent."))
         return redirect("visits:refills")
@@ -278,7 +273,7 @@ def refill_decide(request, refill):
                 approve=form.cleaned_data["decision"] == "approve",
                 reason=form.cleaned_data["reason"],
             )
-        except BookingError as exc:
+        except VisitsError as exc:
             form.add_error(None, exc.message)
         else:
             messages.success(request, _("Your decision was sent to the patient."))

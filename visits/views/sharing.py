@@ -19,6 +19,7 @@ from visits.access import (
     shared_with,
 )
 from visits.audit import record_event
+from visits.errors import VisitsError
 from visits.forms import (
     BreakGlassForm,
     CareMeetingForm,
@@ -36,7 +37,6 @@ from visits.models import (
     Threshold,
     Visit,
 )
-from visits.services.booking import BookingError
 from visits.services.sharing import (
     create_referral,
     open_break_glass,
@@ -169,7 +169,7 @@ def referral_create(request, patient):
                 documents=list(documents.filter(uuid__in=data["documents"])),
                 days=data["days"],
             )
-        except BookingError as exc:
+        except VisitsError as exc:
             form.add_error(None, exc.message)
         else:
             messages.success(request, _("The referral was sent to the specialist."))
@@ -258,7 +258,7 @@ def referral_meeting(request, referral):
             start=start,
             duration_minutes=form.cleaned_data["duration_minutes"],
         )
-    except BookingError as exc:
+    except VisitsError as exc:
         messages.error(request, exc.message)
     else:
         messages.success(request, _("The care-coordination meeting was scheduled."))
@@ -291,7 +291,7 @@ def break_glass(request, patient):
                 reason=form.cleaned_data["reason"],
                 request=request,
             )
-        except BookingError as exc:
+        except VisitsError as exc:
             form.add_error(None, exc.message)
         else:
             messages.warning(

@@ -8,10 +8,11 @@ from django.utils.translation import gettext as _
 
 from visits.access import PATIENT_ONLY
 from visits.audit import client_ip
+from visits.errors import VisitsError
 from visits.forms import ConsentForm, IntakeForm
-from visits.services.booking import BookingError
 from visits.services.video import join_for
 from visits.services.visit_flow import (
+    ConsentRequired,
     accept_consent,
     admit_patient,
     check_in,
@@ -45,7 +46,7 @@ def intake(request, visit):
     if request.method == "POST" and form.is_valid():
         try:
             save_intake(visit=visit, answers=form.answers(), scores=form.scores())
-        except BookingError as exc:
+        except VisitsError as exc:
             return refused(request, exc.message)
         messages.success(request, _("Thank you. Your answers were saved."))
         return redirect("visits:consent", visit.uuid)
@@ -73,7 +74,7 @@ def consent(request, visit):
             accept_consent(
                 visit=visit, document=document, ip_address=client_ip(request)
             )
-        except BookingError as exc:
+        except VisitsError as exc:
             return refused(request, exc.message)
         messages.success(request, _("Thank you for accepting the consent."))
         return redirect("visits:device_check", visit.uuid)
@@ -108,10 +109,10 @@ def waiting_room(request, visit):
     if request.method == "POST":
         try:
             visit = check_in(visit=visit)
-        except BookingError as exc:
-            if consent_needed(visit.patient):
-                messages.warning(request, exc.message)
-                return redirect("visits:consent", visit.uuid)
+        except ConsentRequired as exc:
+            messages.warning(request, exc.message)
+            return redirect("visits:consent", visit.uuid)
+        except VisitsError as exc:
             return refused(request, exc.message)
         return redirect("visits:waiting_room", visit.uuid)
     return render(
@@ -134,7 +135,7 @@ def admit(request, visit):
         return response
     try:
         admit_patient(visit=visit)
-    except BookingError as exc:
+    except VisitsError as exc:
         return refused(request, exc.message)
     return redirect("visits:video", visit.uuid)
 
@@ -152,7 +153,7 @@ def running_late(request, visit):
         )
     try:
         set_running_late(visit=visit, minutes=minutes)
-    except BookingError as exc:
+    except VisitsError as exc:
         return refused(request, exc.message)
     messages.success(request, _("The patient sees that you are running late."))
     return redirect("visits:visit", visit.uuid)
@@ -165,7 +166,7 @@ def end(request, visit):
         return response
     try:
         end_visit(visit=visit)
-    except BookingError as exc:
+    except VisitsError as exc:
         return refused(request, exc.message)
     messages.success(request, _("The visit has ended. Please write and sign the note."))
     return redirect("visits:note", visit.uuid)
@@ -182,7 +183,7 @@ def video(request, visit):
         )
     try:
         join = join_for(visit, request.user)
-    except BookingError as exc:
+    except VisitsError as exc:
         return refused(request, exc.message, status=410 if not visit.is_active else 409)
     return render(
         request,
