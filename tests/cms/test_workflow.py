@@ -68,6 +68,7 @@ def test_setup_is_idempotent():
     run_setup()
     assert Workflow.objects.filter(name=WORKFLOW_NAME).count() == 1
     assert WorkflowPage.objects.filter(page=topic).count() == 1
+
     def codenames(group: str) -> list[str]:
         return sorted(
             GroupPagePermission.objects.filter(
