@@ -1,6 +1,8 @@
 import pytest
 from bs4 import BeautifulSoup
+from django.db import connection
 from wagtail.contrib.search_promotions.models import Query, SearchPromotion
+from wagtail.search.backends import get_search_backend
 
 from tests.cms.factories import make_alert, make_article, make_topic
 
@@ -96,3 +98,16 @@ def test_search_is_per_language(client, library):
     response = client.get("/es/search/", {"q": "blood pressure"})
     assert response.status_code == 200
     assert _result_titles(response) == []
+
+
+def test_search_backend_matches_the_database():
+    backend_module = type(get_search_backend()).__module__
+    expected = "postgres" if connection.vendor == "postgresql" else connection.vendor
+    assert f".{expected}." in backend_module
+
+
+@pytest.mark.postgres
+def test_postgres_full_text_search_matches_word_forms(client, library):
+    # PostgreSQL's English dictionary stems "measurements" and "measuring" alike.
+    response = client.get("/search/", {"q": "measurements"})
+    assert "Measuring your blood pressure at home" in _result_titles(response)
