@@ -82,6 +82,8 @@ def test_spanish_version_is_one_click_away(client, translated):
     soup = BeautifulSoup(spanish_page.content, "html.parser")
     assert soup.html["lang"] == "es"
     assert soup.h1.get_text() == "Cómo medir la presión arterial en casa"
+    review_line = soup.select_one(".review-line").get_text(" ", strip=True)
+    assert review_line.startswith("Revisado médicamente por")
     back = soup.select_one(".language-switcher a[hreflang=en]")
     assert back["href"] == article.url
 
