@@ -8,6 +8,9 @@ from tests.cms.factories import make_alert, make_article, make_topic
 
 pytestmark = pytest.mark.django_db
 
+# Search, promotions, topics for the filter, one page of results: not one per result.
+SEARCH_QUERIES = 14
+
 
 def _result_titles(response) -> list[str]:
     soup = BeautifulSoup(response.content, "html.parser")
@@ -111,3 +114,22 @@ def test_postgres_full_text_search_matches_word_forms(client, library):
     # PostgreSQL's English dictionary stems "measurements" and "measuring" alike.
     response = client.get("/search/", {"q": "measurements"})
     assert "Measuring your blood pressure at home" in _result_titles(response)
+
+
+@pytest.mark.parametrize("count", [5, 50])
+def test_search_page_runs_a_constant_number_of_queries(
+    client, count, django_assert_num_queries
+):
+    topic = make_topic()
+    for number in range(count):
+        make_article(topic=topic, title=f"Blood pressure article {number}")
+    client.get("/search/", {"q": "blood"})
+    with django_assert_num_queries(SEARCH_QUERIES):
+        assert client.get("/search/", {"q": "blood"}).status_code == 200
+
+
+def test_language_switcher_on_app_pages(client):
+    soup = BeautifulSoup(client.get("/search/", {"q": "x"}).content, "html.parser")
+    assert soup.select_one(".language-switcher a[hreflang=es]")["href"] == (
+        "/es/search/?q=x"
+    )
