@@ -28,8 +28,12 @@ _WAGTAIL_ADMIN = ["wagtailadmin.access_admin"]
 
 ROLE_PERMISSIONS: dict[Role, list[str]] = {
     Role.PATIENT: [],
-    Role.CLINICIAN: [],
-    Role.SPECIALIST: [],
+    Role.CLINICIAN: [
+        "meetings.schedule_meeting",
+        "visits.provide_care",
+        "visits.break_glass",
+    ],
+    Role.SPECIALIST: ["visits.receive_referrals"],
     Role.EDITOR: _WAGTAIL_ADMIN
     + [
         "wagtailimages.add_image",
@@ -49,8 +53,59 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "wagtailsearchpromotions.delete_searchpromotion",
     ],
     Role.CLINICAL_REVIEWER: _WAGTAIL_ADMIN,
-    Role.CME_COORDINATOR: _WAGTAIL_ADMIN,
-    Role.MEETING_ADMINISTRATOR: _WAGTAIL_ADMIN,
-    Role.AUDITOR: _WAGTAIL_ADMIN,
-    Role.SITE_ADMINISTRATOR: _WAGTAIL_ADMIN,
+    Role.CME_COORDINATOR: _WAGTAIL_ADMIN
+    + [
+        "courses.view_enrolment",
+        "courses.add_person",
+        "courses.change_person",
+        "courses.view_person",
+        "wagtaildocs.add_document",
+        "wagtaildocs.change_document",
+        "wagtaildocs.choose_document",
+    ],
+    Role.MEETING_ADMINISTRATOR: _WAGTAIL_ADMIN
+    + [
+        "meetings.schedule_meeting",
+        "meetings.change_meeting",
+        "meetings.view_meeting",
+        "meetings.view_occurrence",
+        "meetings.view_actionitem",
+    ],
+    Role.AUDITOR: _WAGTAIL_ADMIN
+    + [
+        "meetings.view_meeting",
+        "meetings.view_occurrence",
+        "meetings.view_actionitem",
+        "courses.view_enrolment",
+        "visits.search_audit",
+        "visits.review_break_glass",
+    ],
+    Role.SITE_ADMINISTRATOR: _WAGTAIL_ADMIN
+    + [
+        "meetings.schedule_meeting",
+        "meetings.change_meeting",
+        "meetings.view_meeting",
+        "meetings.view_occurrence",
+        "meetings.view_actionitem",
+    ],
 }
+
+# certificates: coordinators issue, revoke, correct and edit certificate templates;
+# auditors can look certificates up.
+_CERTIFICATES_MANAGE = [
+    "certificates.view_certificate",
+    "certificates.revoke_certificate",
+    "certificates.issue_certificates",
+    "certificates.view_namecorrection",
+    "certificates.change_namecorrection",
+    "certificates.view_certificatetemplate",
+    "certificates.add_certificatetemplate",
+    "certificates.change_certificatetemplate",
+]
+# New lists, not +=: several roles share the same _WAGTAIL_ADMIN list object.
+for _role, _extra in (
+    (Role.CME_COORDINATOR, _CERTIFICATES_MANAGE),
+    (Role.SITE_ADMINISTRATOR, _CERTIFICATES_MANAGE),
+    (Role.AUDITOR, ["certificates.view_certificate"]),
+):
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] + _extra

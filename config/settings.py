@@ -57,6 +57,10 @@ INSTALLED_APPS = [
     # Our domain apps, in dependency order (seed_demo runs their demo.py in this order).
     "accounts",
     # --- apps added by later issues go below this line, in dependency order ---
+    "meetings",
+    "courses",
+    "certificates",
+    "visits",
     "cms",
     "ops",
     # Wagtail
@@ -338,7 +342,11 @@ LOGGING = {
     },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # Wagtail logs every background task (reference index updates) at INFO.
+        "django_tasks": {"level": "WARNING"},
+    },
 }
 
 # --- Demo -------------------------------------------------------------------------
@@ -351,6 +359,85 @@ BENCHMARK_ENDPOINTS = env_bool("BENCHMARK_ENDPOINTS", default=False)
 
 # --- App settings added by later issues go below, one block per app -------------------
 
+# --- meetings ---
+# JITSI_DOMAIN (above) is the Jitsi Meet host. Without JITSI_APP_SECRET or
+# JITSI_PRIVATE_KEY no token is minted and people join by the plain room URL.
+JITSI_APP_ID = env_str("JITSI_APP_ID")
+JITSI_APP_SECRET = env_str("JITSI_APP_SECRET")
+# RS256 deployments: PEM text (literal "\\n" is read as a newline) and its key id.
+JITSI_PRIVATE_KEY = env_str("JITSI_PRIVATE_KEY").replace("\\n", "\n")
+JITSI_KID = env_str("JITSI_KID")
+# For https://domain/tenant/room deployments; the token's sub is then the tenant.
+JITSI_TENANT = env_str("JITSI_TENANT")
+JITSI_XMPP_DOMAIN = env_str("JITSI_XMPP_DOMAIN", JITSI_DOMAIN)
+JITSI_EARLY_JOIN_MINUTES = env_int("JITSI_EARLY_JOIN_MINUTES", 10, minimum=0)
+JITSI_RECONNECT_GRACE_MINUTES = env_int("JITSI_RECONNECT_GRACE_MINUTES", 30, minimum=0)
+# Shared secret Prosody's event-sync module sends as "Authorization: Bearer ...".
+JITSI_WEBHOOK_SECRET = env_str("JITSI_WEBHOOK_SECRET")
+MEETINGS_REMINDER_OFFSETS_MINUTES = sorted(
+    (
+        int(value)
+        for value in env_list("MEETINGS_REMINDER_OFFSETS_MINUTES", ["1440", "15"])
+    ),
+    reverse=True,
+)
+MEETINGS_MAX_OCCURRENCES = env_int("MEETINGS_MAX_OCCURRENCES", 104, minimum=1)
+MEETINGS_MAX_DURATION_MINUTES = 24 * 60
+MEETINGS_SWEEP_MINUTES = env_int("MEETINGS_SWEEP_MINUTES", 1, minimum=1)
+MEETINGS_GUEST_LINK_GRACE_HOURS = env_int(
+    "MEETINGS_GUEST_LINK_GRACE_HOURS", 2, minimum=0
+)
+
+# --- courses ---
+# A lecture is complete once this share of its duration has been watched (unique).
+COURSES_LECTURE_COMPLETE_PERCENT = env_int(
+    "COURSES_LECTURE_COMPLETE_PERCENT", 90, minimum=1
+)
+# Fastest playback the server believes: reports beyond it are clamped.
+COURSES_MAX_PLAYBACK_RATE = env_int("COURSES_MAX_PLAYBACK_RATE", 2, minimum=1)
+# How long a gap between two progress reports still counts as watching time.
+COURSES_MAX_REPORT_GAP_SECONDS = env_int(
+    "COURSES_MAX_REPORT_GAP_SECONDS", 30, minimum=5
+)
+# How often the lecture player reports watched segments.
+COURSES_PROGRESS_REPORT_SECONDS = env_int(
+    "COURSES_PROGRESS_REPORT_SECONDS", 5, minimum=1
+)
+
+# --- certificates ---
+# PEM of an Ed25519 private key that signs Open Badges credentials; empty derives a
+# stable development key from SECRET_KEY (set a real one in production).
+CERTIFICATES_SIGNING_KEY = env_str("CERTIFICATES_SIGNING_KEY").replace("\\n", "\n")
+# Public verification pages: requests per IP (django-ratelimit syntax).
+CERTIFICATES_VERIFY_RATE = env_str("CERTIFICATES_VERIFY_RATE", "60/m")
+# Certificates rendered per WeasyPrint document when issuing in bulk.
+CERTIFICATES_RENDER_CHUNK = env_int("CERTIFICATES_RENDER_CHUNK", 100, minimum=1)
+MFA_REQUIRED_PATH_PREFIXES += ["/certificates/manage/"]
+# WeasyPrint reports every rendering step at INFO; keep its warnings only.
+LOGGING["loggers"]["weasyprint"] = {"level": "WARNING"}
+# --- visits ---
+# How long before a visit the patient may still cancel or reschedule it.
+VISITS_CANCEL_CUTOFF_HOURS = env_int("VISITS_CANCEL_CUTOFF_HOURS", 2, minimum=0)
+# Minutes after the start before a patient who never checked in becomes a no-show.
+VISITS_NO_SHOW_GRACE_MINUTES = env_int("VISITS_NO_SHOW_GRACE_MINUTES", 15, minimum=1)
+# Hours before a visit when the reminder email goes out.
+VISITS_REMINDER_HOURS = env_int("VISITS_REMINDER_HOURS", 24, minimum=1)
+# Minutes an alert may stay unacknowledged before it escalates.
+VISITS_ALERT_ESCALATION_MINUTES = env_int(
+    "VISITS_ALERT_ESCALATION_MINUTES", 60, minimum=1
+)
+# Address that receives escalated monitoring alerts (no clinical details in it).
+VISITS_ESCALATION_EMAIL = env_str(
+    "VISITS_ESCALATION_EMAIL", "oncall@telecampus.example"
+)
+# Largest accepted upload (readings files, documents and images), in bytes.
+VISITS_UPLOAD_MAX_BYTES = env_int(
+    "VISITS_UPLOAD_MAX_BYTES", 2 * 1024 * 1024, minimum=1024
+)
+# Longest break-glass access, in minutes.
+VISITS_BREAK_GLASS_MINUTES = env_int("VISITS_BREAK_GLASS_MINUTES", 60, minimum=5)
+# Days a specialist may read what a referral shares.
+VISITS_REFERRAL_ACCESS_DAYS = env_int("VISITS_REFERRAL_ACCESS_DAYS", 30, minimum=1)
 # --- cms ---
 INSTALLED_APPS += [
     "wagtail.contrib.simple_translation",

@@ -30,6 +30,10 @@ urlpatterns = [
     path("api/v2/", api_router.urls),
     path("sitemap.xml", sitemap, {"sitemaps": {"pages": AllLanguagesSitemap}}),
     # --- app URLs added by later issues go below this line ---
+    path("meetings/", include("meetings.urls")),
+    path("courses/", include("courses.urls")),
+    path("certificates/", include("certificates.urls")),
+    path("visits/", include("visits.urls")),
 ]
 
 if settings.DEBUG:

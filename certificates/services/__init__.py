@@ -1,0 +1,51 @@
+"""Certificates' write API (issuing, status changes, transcripts, emails).
+
+Callers import from here; the modules below split the work by topic.
+"""
+
+from certificates.services.changes import (
+    ReissuePlan,
+    approve_name_correction,
+    decline_name_correction,
+    plan_reissue,
+    reissue_certificates,
+    request_name_correction,
+    revoke_certificate,
+    supersede_certificate,
+)
+from certificates.services.issuing import (
+    CertificateStateError,
+    IssuingOutcome,
+    IssuingRefused,
+    default_template,
+    enqueue_certificate_issuing,
+    issue_certificate,
+    issue_certificates,
+    issue_next_chunk,
+    start_issuing_run,
+)
+from certificates.services.notifications import send_certificate_email
+from certificates.services.transcripts import issue_transcript, transcript_summary
+
+__all__ = [
+    "CertificateStateError",
+    "IssuingOutcome",
+    "IssuingRefused",
+    "ReissuePlan",
+    "approve_name_correction",
+    "decline_name_correction",
+    "default_template",
+    "enqueue_certificate_issuing",
+    "issue_certificate",
+    "issue_certificates",
+    "issue_next_chunk",
+    "issue_transcript",
+    "plan_reissue",
+    "reissue_certificates",
+    "request_name_correction",
+    "revoke_certificate",
+    "send_certificate_email",
+    "start_issuing_run",
+    "supersede_certificate",
+    "transcript_summary",
+]

@@ -1,0 +1,266 @@
+"""Issuing certificates: one claim, many claims, and chunked issuing runs.
+
+Called by tasks (credit claimed, issuing runs), demo.py and the bench; views and
+commands start runs through start_issuing_run.
+"""
+
+import hashlib
+import logging
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_q.tasks import async_task
+
+from certificates.codes import new_code
+from certificates.models import Certificate, CertificateTemplate, IssuingRun
+from certificates.rendering import render_certificates
+from certificates.snapshots import build_snapshot, missing_content, snapshot_digest
+from courses.models import CreditClaim
+
+logger = logging.getLogger(__name__)
+
+# Open Badges revocation list length in bits (a W3C Bitstring Status List); each
+# certificate takes a random free position so the index reveals nothing.
+STATUS_LIST_SIZE = 2**20
+ISSUING_CHUNK_SIZE = 100
+
+
+class IssuingRefused(Exception):
+    """Issuing was refused; `reason` is a full sentence for people."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+class CertificateStateError(Exception):
+    """The certificate is not in a state that allows this change."""
+
+
+@dataclass
+class IssuingOutcome:
+    issued: list[Certificate] = field(default_factory=list)
+    existing: list[Certificate] = field(default_factory=list)
+    refused: list[tuple[object, str]] = field(default_factory=list)
+
+
+def default_template() -> CertificateTemplate:
+    template = CertificateTemplate.objects.filter(is_default=True).first()
+    if template is None:
+        template, _created = CertificateTemplate.objects.get_or_create(
+            name="Standard",
+            defaults={
+                "is_default": True,
+                "signatory_name": "TeleCampus CME Office",
+                "signatory_title": "Director of Continuing Medical Education",
+            },
+        )
+    return template
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _refuse(claim, reason: str) -> tuple[object, str]:
+    logger.warning("Certificate not issued for claim %s: %s", claim.uuid, reason)
+    return claim, reason
+
+
+def _existing_valid(*, learner_id, activity_id, credit_type) -> Certificate | None:
+    return (
+        Certificate.objects.valid()
+        .filter(learner_id=learner_id, activity_id=activity_id, credit_type=credit_type)
+        .first()
+    )
+
+
+def _completion_refusal(claim) -> str | None:
+    enrolment = claim.enrolment
+    if enrolment.status != type(enrolment).Status.COMPLETE:
+        return _("The enrolment is not complete, so no certificate can be issued.")
+    return None
+
+
+def store_certificate(
+    *,
+    claim,
+    snapshot: dict,
+    code: str,
+    data: bytes,
+    template: CertificateTemplate,
+    issued_by,
+    supersedes: Certificate | None = None,
+) -> Certificate | None:
+    """Save one rendered certificate; None when another issuer got there first."""
+    enrolment = claim.enrolment
+    for _attempt in range(3):
+        certificate = Certificate(
+            code=code,
+            learner_id=enrolment.learner_id,
+            claim=claim,
+            activity_id=enrolment.activity_id,
+            credit_type=claim.credit_type,
+            credit_amount=claim.amount,
+            credit_date=snapshot["credit_date"],
+            snapshot=snapshot,
+            snapshot_sha256=snapshot_digest(snapshot),
+            template=template,
+            template_version=int(snapshot["template_version"]),
+            pdf_sha256=_digest(data),
+            issued_at=timezone.now(),
+            issued_by=issued_by,
+            supersedes=supersedes,
+            status_list_index=secrets.randbelow(STATUS_LIST_SIZE),
+        )
+        certificate.pdf.save("certificate.pdf", ContentFile(data), save=False)
+        try:
+            with transaction.atomic():
+                certificate.save()
+        except IntegrityError:
+            certificate.pdf.storage.delete(certificate.pdf.name)
+            if _existing_valid(
+                learner_id=enrolment.learner_id,
+                activity_id=enrolment.activity_id,
+                credit_type=claim.credit_type,
+            ):
+                return None
+            # A clash of random status index (or code, which is printed): the PDF
+            # shows the code, so a new code means rendering again.
+            if Certificate.objects.filter(code=code).exists():
+                raise
+            continue
+        transaction.on_commit(
+            lambda uuid=str(certificate.uuid): async_task(
+                "certificates.tasks.send_certificate_email_task", uuid
+            )
+        )
+        return certificate
+    raise IntegrityError("No free position in the revocation status list.")
+
+
+def issue_certificates(
+    *, claims: Sequence, issued_by=None, template: CertificateTemplate | None = None
+) -> IssuingOutcome:
+    """Issue one certificate per claim, rendering them in batches.
+
+    Idempotent: a claim whose learner already holds a valid certificate for the same
+    activity and credit type gets that one back (a partial unique constraint backs
+    this up against concurrent issuers). Refusals are logged with their reason.
+    """
+    template = template or default_template()
+    outcome = IssuingOutcome()
+    to_render = []
+    for claim in claims:
+        enrolment = claim.enrolment
+        existing = _existing_valid(
+            learner_id=enrolment.learner_id,
+            activity_id=enrolment.activity_id,
+            credit_type=claim.credit_type,
+        )
+        if existing:
+            outcome.existing.append(existing)
+            continue
+        if refusal := _completion_refusal(claim):
+            outcome.refused.append(_refuse(claim, refusal))
+            continue
+        snapshot = build_snapshot(
+            claim=claim, name=enrolment.learner.full_name, template=template
+        )
+        if missing := missing_content(snapshot):
+            outcome.refused.append(
+                _refuse(claim, " ".join(item.reason for item in missing))
+            )
+            continue
+        to_render.append((claim, snapshot, new_code()))
+    items = [(snapshot, code) for _claim, snapshot, code in to_render]
+    rendered = render_certificates(items, template=template)
+    for (claim, snapshot, code), data in zip(to_render, rendered, strict=True):
+        certificate = store_certificate(
+            claim=claim,
+            snapshot=snapshot,
+            code=code,
+            data=data,
+            template=template,
+            issued_by=issued_by,
+        )
+        if certificate is None:
+            outcome.existing.append(
+                _existing_valid(
+                    learner_id=claim.enrolment.learner_id,
+                    activity_id=claim.enrolment.activity_id,
+                    credit_type=claim.credit_type,
+                )
+            )
+        else:
+            outcome.issued.append(certificate)
+    return outcome
+
+
+def issue_certificate(*, claim, issued_by=None) -> Certificate:
+    """Issue (or return the existing) certificate for one claim, or IssuingRefused."""
+    outcome = issue_certificates(claims=[claim], issued_by=issued_by)
+    if outcome.refused:
+        raise IssuingRefused(outcome.refused[0][1])
+    return (outcome.issued or outcome.existing)[0]
+
+
+def enqueue_certificate_issuing(*, claim) -> None:
+    """What the credit-claimed signal does: issue on the queue, after commit."""
+    transaction.on_commit(
+        lambda uuid=str(claim.uuid): async_task(
+            "certificates.tasks.issue_certificate_task", uuid
+        )
+    )
+
+
+def start_issuing_run(*, activity, claims, requested_by=None) -> IssuingRun:
+    """Queue bulk issuing for these claims of one activity, in chunks."""
+    uuids = [str(claim.uuid) for claim in claims]
+    run = IssuingRun.objects.create(
+        activity=activity,
+        requested_by=requested_by,
+        claim_uuids=uuids,
+        total=len(uuids),
+        status=IssuingRun.Status.RUNNING if uuids else IssuingRun.Status.FINISHED,
+        finished_at=None if uuids else timezone.now(),
+    )
+    if uuids:
+        transaction.on_commit(
+            lambda: async_task("certificates.tasks.issue_run_chunk_task", str(run.uuid))
+        )
+    return run
+
+
+@transaction.atomic
+def issue_next_chunk(
+    *, run: IssuingRun, chunk_size: int = ISSUING_CHUNK_SIZE
+) -> IssuingRun:
+    """Issue the next chunk of a run and queue the one after; safe to run twice."""
+    run = IssuingRun.objects.select_for_update().get(pk=run.pk)
+    if run.status == IssuingRun.Status.FINISHED:
+        return run
+    batch = run.claim_uuids[run.done : run.done + chunk_size]
+    claims = list(
+        CreditClaim.objects.filter(uuid__in=batch).select_related(
+            "enrolment__learner", "enrolment__activity"
+        )
+    )
+    outcome = issue_certificates(claims=claims, issued_by=run.requested_by)
+    run.done += len(batch)
+    run.issued += len(outcome.issued)
+    run.refused += len(outcome.refused)
+    if run.done >= run.total:
+        run.status = IssuingRun.Status.FINISHED
+        run.finished_at = timezone.now()
+    else:
+        transaction.on_commit(
+            lambda: async_task("certificates.tasks.issue_run_chunk_task", str(run.uuid))
+        )
+    run.save()
+    return run

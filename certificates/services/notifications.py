@@ -1,0 +1,41 @@
+"""Emails to learners about their certificates. Called by tasks only."""
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from certificates.models import Certificate
+from certificates.rendering import verification_url
+
+
+@transaction.atomic
+def send_certificate_email(*, certificate: Certificate) -> bool:
+    """Tell the learner their certificate is ready; sends at most once."""
+    certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
+    if certificate.email_sent_at is not None or not certificate.learner.email:
+        return False
+    context = {
+        "name": certificate.snapshot["learner_name"],
+        "activity": certificate.snapshot["activity_title"],
+        "download_url": settings.BASE_URL
+        + reverse("certificates:download", args=[certificate.uuid]),
+        "mine_url": settings.BASE_URL + reverse("certificates:mine"),
+        "verify_url": verification_url(certificate.code),
+        "code": certificate.code,
+    }
+    send_mail(
+        subject=render_to_string(
+            "certificates/email/certificate_issued_subject.txt", context
+        ).strip(),
+        message=render_to_string(
+            "certificates/email/certificate_issued_body.txt", context
+        ),
+        from_email=None,
+        recipient_list=[certificate.learner.email],
+    )
+    certificate.email_sent_at = timezone.now()
+    certificate.save(update_fields=["email_sent_at"])
+    return True

@@ -1,0 +1,137 @@
+"""What a certificate prints, frozen at issue time, and the accreditor's checklist.
+
+A snapshot is a flat dict of strings: everything the PDF, the verification page and
+the Open Badges credential show comes from it, never from live data.
+"""
+
+import hashlib
+import json
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from zoneinfo import ZoneInfo
+
+from django.utils import formats
+from django.utils.translation import gettext as _
+
+from certificates.models import CertificateTemplate
+from courses.models.credit import ActivityFormat, CreditType, format_amount
+
+AMA_CREDIT_TYPE = CreditType.AMA_PRA_1.value
+# The AMA PRA booklet's wording for each format, which an AMA designation statement
+# must use. Checked independently of the code in courses that writes the statement.
+AMA_FORMAT_PHRASES = {
+    ActivityFormat.ENDURING.value: "enduring material",
+    ActivityFormat.LIVE_COURSE.value: "live activity",
+    ActivityFormat.RSS.value: "live activity",
+    ActivityFormat.INTERNET_LIVE.value: "internet live activity",
+}
+
+
+@dataclass(frozen=True)
+class MissingContent:
+    field: str
+    reason: str
+
+
+def snapshot_digest(snapshot: dict) -> str:
+    canonical = json.dumps(snapshot, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _activity_dates(activity) -> str:
+    """Live activities print their session dates in the activity's time zone;
+    enduring material prints its release date."""
+    zone = ZoneInfo(activity.time_zone or "UTC")
+    starts = getattr(activity, "session_starts_at", None)
+    if starts is None:
+        release = activity.start_date
+        if release is None:
+            return ""
+        return _("Released on %(date)s") % {
+            "date": formats.date_format(release, "DATE_FORMAT")
+        }
+    first = starts.astimezone(zone).date()
+    ends = getattr(activity, "session_ends_at", None)
+    last = ends.astimezone(zone).date() if ends else first
+    if last == first:
+        return formats.date_format(first, "DATE_FORMAT")
+    return _("%(start)s to %(end)s") % {
+        "start": formats.date_format(first, "DATE_FORMAT"),
+        "end": formats.date_format(last, "DATE_FORMAT"),
+    }
+
+
+def build_snapshot(*, claim, name: str, template: CertificateTemplate) -> dict:
+    """Everything printed on the certificate for this claim, as strings."""
+    activity = claim.activity
+    designation = next(
+        (d for d in activity.designations.all() if d.credit_type == claim.credit_type),
+        None,
+    )
+    credit_date = claim.claimed_at.astimezone(
+        ZoneInfo(activity.time_zone or "UTC")
+    ).date()
+    return {
+        "learner_name": name.strip(),
+        "activity_title": activity.title,
+        "activity_format": str(activity.get_activity_format_display()),
+        "activity_format_code": activity.activity_format,
+        "activity_dates": _activity_dates(activity),
+        "time_zone": activity.time_zone,
+        "location": activity.location or _("Online"),
+        "provider_name": activity.provider_name,
+        "joint_provider_name": activity.joint_provider_name,
+        "credit_type": claim.credit_type,
+        "credit_type_label": str(claim.get_credit_type_display()),
+        "credit_amount": format_amount(claim.amount),
+        "credit_date": credit_date.isoformat(),
+        "credit_date_display": formats.date_format(credit_date, "DATE_FORMAT"),
+        "designation_statement": designation.designation_statement
+        if designation
+        else "",
+        "accreditation_statement": activity.accreditation_statement,
+        "heading": template.heading,
+        "preamble": template.preamble,
+        "completion_wording": template.completion_wording,
+        "signatory_name": template.signatory_name,
+        "signatory_title": template.signatory_title,
+        "template_version": str(template.version),
+    }
+
+
+def missing_content(snapshot: dict) -> list[MissingContent]:
+    """What an accreditor requires that this snapshot lacks (empty list: complete)."""
+    missing = [
+        MissingContent(field, reason)
+        for field, reason in (
+            ("learner_name", _("The learner has no name to print.")),
+            ("activity_title", _("The activity has no title.")),
+            ("credit_date", _("The credit has no date.")),
+            ("activity_format", _("The activity has no format.")),
+        )
+        if not snapshot.get(field, "").strip()
+    ]
+    try:
+        amount = Decimal(snapshot.get("credit_amount") or "0")
+    except InvalidOperation:
+        amount = Decimal(0)
+    if amount <= 0:
+        missing.append(MissingContent("credit_amount", _("No credits were claimed.")))
+    if snapshot.get("credit_type") == AMA_CREDIT_TYPE:
+        statement = snapshot.get("designation_statement", "")
+        phrase = AMA_FORMAT_PHRASES.get(snapshot.get("activity_format_code", ""))
+        if not statement:
+            missing.append(
+                MissingContent(
+                    "designation_statement",
+                    _("The activity has no AMA PRA Category 1 designation."),
+                )
+            )
+        elif not phrase or phrase not in statement.lower():
+            missing.append(
+                MissingContent(
+                    "designation_statement",
+                    _("The AMA designation statement does not name the format."),
+                )
+            )
+    return missing

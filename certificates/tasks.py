@@ -1,0 +1,31 @@
+"""Queue tasks for certificates (django-q2). Each loads its object and calls one
+service; each is safe to run twice. Enqueued by certificates.services only."""
+
+import logging
+
+from certificates import services
+from certificates.models import Certificate, IssuingRun
+from courses.models import CreditClaim
+
+logger = logging.getLogger(__name__)
+
+
+def issue_certificate_task(claim_uuid: str) -> str | None:
+    claim = CreditClaim.objects.select_related(
+        "enrolment__learner", "enrolment__activity"
+    ).get(uuid=claim_uuid)
+    try:
+        return str(services.issue_certificate(claim=claim).uuid)
+    except services.IssuingRefused:
+        # Already logged with its reason by the service; nothing to retry.
+        return None
+
+
+def issue_run_chunk_task(run_uuid: str) -> int:
+    run = services.issue_next_chunk(run=IssuingRun.objects.get(uuid=run_uuid))
+    return run.done
+
+
+def send_certificate_email_task(certificate_uuid: str) -> bool:
+    certificate = Certificate.objects.get(uuid=certificate_uuid)
+    return services.send_certificate_email(certificate=certificate)

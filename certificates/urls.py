@@ -1,0 +1,42 @@
+from django.urls import path
+
+from certificates.views import learner, manage, public
+
+app_name = "certificates"
+
+urlpatterns = [
+    path("", learner.mine, name="mine"),
+    path("<uuid:uuid>/certificate.pdf", learner.download, name="download"),
+    path("<uuid:uuid>/open-badge.jwt", learner.badge, name="badge"),
+    path(
+        "<uuid:uuid>/name-correction/",
+        learner.request_correction,
+        name="request_correction",
+    ),
+    path("transcript/", learner.transcript, name="transcript"),
+    path(
+        "transcript/<uuid:uuid>/transcript.pdf",
+        learner.transcript_download,
+        name="transcript_download",
+    ),
+    path("verify/", public.verify_index, name="verify_index"),
+    path("verify/<str:code>.json", public.verify_json, name="verify_json"),
+    path("verify/<str:code>/", public.verify, name="verify"),
+    path("issuer/", public.issuer, name="issuer"),
+    path("issuer/jwks.json", public.jwks, name="jwks"),
+    path("status/revocation/", public.revocation_list, name="revocation_list"),
+    path("manage/", manage.index, name="manage"),
+    path("manage/<uuid:uuid>/revoke/", manage.revoke, name="revoke"),
+    path(
+        "manage/corrections/<uuid:uuid>/",
+        manage.decide_correction,
+        name="decide_correction",
+    ),
+    path(
+        "manage/activities/<uuid:uuid>/issue/",
+        manage.issue_for_activity,
+        name="issue_for_activity",
+    ),
+    path("manage/runs/<uuid:uuid>/", manage.run, name="run"),
+    path("manage/runs/<uuid:uuid>.json", manage.run_json, name="run_json"),
+]

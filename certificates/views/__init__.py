@@ -1,0 +1,1 @@
+"""Certificates' views: public verification, the learner's pages, coordinators'."""

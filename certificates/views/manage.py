@@ -1,0 +1,158 @@
+"""Coordinators' pages (behind TOTP): find and revoke certificates, decide name
+corrections, issue certificates for an activity in bulk and watch the progress."""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from certificates import services
+from certificates.forms import DecisionForm, RevokeForm, VerifyCodeForm
+from certificates.models import Certificate, IssuingRun, NameCorrection
+from courses.models import ActivityPage, CreditClaim
+
+
+def require_perm(perm: str):
+    """Signed in and holding `perm`, else the same 404 as for a missing object."""
+
+    def decorator(view):
+        @wraps(view)
+        @login_required
+        def wrapped(request, *args, **kwargs):
+            if not request.user.has_perm(perm):
+                raise Http404
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+@require_perm("certificates.view_certificate")
+def index(request):
+    form = VerifyCodeForm(request.GET or None)
+    certificate = None
+    if form.is_valid():
+        certificate = Certificate.objects.filter(code=form.cleaned_data["code"]).first()
+        if certificate is None:
+            form.add_error("code", _("No certificate has this code."))
+    corrections = NameCorrection.objects.filter(
+        status=NameCorrection.Status.PENDING
+    ).select_related("certificate")
+    return render(
+        request,
+        "certificates/manage/index.html",
+        {
+            "form": form,
+            "certificate": certificate,
+            "corrections": corrections,
+            "runs": IssuingRun.objects.select_related("activity")[:10],
+        },
+    )
+
+
+@require_perm("certificates.revoke_certificate")
+@require_http_methods(["GET", "POST"])
+def revoke(request, uuid):
+    certificate = get_object_or_404(Certificate, uuid=uuid)
+    form = RevokeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.revoke_certificate(
+                certificate=certificate,
+                actor=request.user,
+                reason=form.cleaned_data["reason"],
+            )
+        except services.CertificateStateError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request, _("Certificate %(code)s is revoked.") % {"code": certificate}
+            )
+            return redirect("certificates:manage")
+    return render(
+        request,
+        "certificates/manage/revoke.html",
+        {"certificate": certificate, "form": form},
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+@require_perm("certificates.change_namecorrection")
+@require_http_methods(["GET", "POST"])
+def decide_correction(request, uuid):
+    correction = get_object_or_404(
+        NameCorrection.objects.select_related("certificate"), uuid=uuid
+    )
+    form = DecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        note = form.cleaned_data["note"]
+        try:
+            if form.cleaned_data["decision"] == "approve":
+                new = services.approve_name_correction(
+                    correction=correction, coordinator=request.user, note=note
+                )
+                messages.success(
+                    request,
+                    _("Approved: certificate %(new)s replaces %(old)s.")
+                    % {"new": new.code, "old": correction.certificate.code},
+                )
+            else:
+                services.decline_name_correction(
+                    correction=correction, coordinator=request.user, note=note
+                )
+                messages.success(request, _("The request was declined."))
+        except services.CertificateStateError as error:
+            form.add_error(None, str(error))
+        else:
+            return redirect("certificates:manage")
+    return render(
+        request,
+        "certificates/manage/correction.html",
+        {"correction": correction, "form": form},
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+@require_perm("certificates.issue_certificates")
+@require_http_methods(["GET", "POST"])
+def issue_for_activity(request, uuid):
+    activity = get_object_or_404(ActivityPage, uuid=uuid)
+    claims = CreditClaim.objects.filter(enrolment__activity=activity)
+    if request.method == "POST":
+        run = services.start_issuing_run(
+            activity=activity, claims=claims, requested_by=request.user
+        )
+        return redirect("certificates:run", uuid=run.uuid)
+    return render(
+        request,
+        "certificates/manage/issue.html",
+        {"activity": activity, "claim_count": claims.count()},
+    )
+
+
+@require_perm("certificates.issue_certificates")
+def run(request, uuid):
+    issuing_run = get_object_or_404(
+        IssuingRun.objects.select_related("activity"), uuid=uuid
+    )
+    return render(request, "certificates/manage/run.html", {"run": issuing_run})
+
+
+@require_perm("certificates.issue_certificates")
+def run_json(request, uuid):
+    issuing_run = get_object_or_404(IssuingRun, uuid=uuid)
+    return JsonResponse(
+        {
+            "status": issuing_run.status,
+            "done": issuing_run.done,
+            "total": issuing_run.total,
+            "issued": issuing_run.issued,
+            "refused": issuing_run.refused,
+            "percent": issuing_run.percent,
+        }
+    )

@@ -1,0 +1,131 @@
+"""Activity formats, credit types and the credit each activity designates."""
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey
+from wagtail.admin.panels import FieldPanel
+from wagtail.models import Orderable
+
+QUARTER = Decimal("0.25")
+
+
+class ActivityFormat(models.TextChoices):
+    ENDURING = "enduring", _("Enduring material")
+    LIVE_COURSE = "live_course", _("Live course")
+    RSS = "rss", _("Regularly scheduled series")
+    INTERNET_LIVE = "internet_live", _("Internet live course")
+
+
+LIVE_FORMATS = frozenset(
+    {ActivityFormat.LIVE_COURSE, ActivityFormat.RSS, ActivityFormat.INTERNET_LIVE}
+)
+
+# The wording AMA requires in the designation statement, per format.
+_AMA_FORMAT_PHRASE = {
+    ActivityFormat.ENDURING: "enduring material",
+    ActivityFormat.LIVE_COURSE: "live activity",
+    ActivityFormat.RSS: "live activity",
+    ActivityFormat.INTERNET_LIVE: "internet live activity",
+}
+
+
+class CreditType(models.TextChoices):
+    AMA_PRA_1 = "ama_pra_1", _("AMA PRA Category 1 Credit™")
+    NURSING_CONTACT_HOURS = "nursing_contact_hours", _("Nursing contact hours")
+    PARTICIPATION = "participation", _("Certificate of participation (hours)")
+    ABIM_MOC = "abim_moc", _("ABIM MOC points")
+
+
+# Credit types claimed in quarter steps; the others in hundredths.
+QUARTER_STEP_TYPES = frozenset(
+    {CreditType.AMA_PRA_1, CreditType.ABIM_MOC, CreditType.PARTICIPATION}
+)
+
+
+def format_amount(amount: Decimal) -> str:
+    """1 -> "1.0", 1.5 -> "1.5", 1.25 -> "1.25": the way credit is printed."""
+    text = f"{Decimal(amount).normalize():f}"
+    return text if "." in text else f"{text}.0"
+
+
+def is_quarter_step(amount: Decimal) -> bool:
+    return Decimal(amount) % QUARTER == 0
+
+
+class CreditDesignation(Orderable):
+    """How much credit of one type an activity offers."""
+
+    activity = ParentalKey(
+        "courses.ActivityPage", on_delete=models.CASCADE, related_name="designations"
+    )
+    credit_type = models.CharField(
+        _("credit type"), max_length=32, choices=CreditType.choices
+    )
+    max_amount = models.DecimalField(
+        _("maximum"),
+        max_digits=5,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.25"))],
+    )
+
+    panels = [FieldPanel("credit_type"), FieldPanel("max_amount")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("credit designation")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["activity", "credit_type"], name="one_designation_per_type"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{format_amount(self.max_amount)} {self.get_credit_type_display()}"
+
+    def clean(self):
+        super().clean()
+        if (
+            self.max_amount is not None
+            and self.credit_type in QUARTER_STEP_TYPES
+            and not is_quarter_step(self.max_amount)
+        ):
+            raise ValidationError(
+                {"max_amount": _("This credit is designated in steps of 0.25.")}
+            )
+
+    @property
+    def designation_statement(self) -> str:
+        values = {
+            "provider": self.activity.provider_name,
+            "amount": format_amount(self.max_amount),
+            "format": _AMA_FORMAT_PHRASE[ActivityFormat(self.activity.activity_format)],
+        }
+        match self.credit_type:
+            case CreditType.AMA_PRA_1:
+                text = _(
+                    "The %(provider)s designates this %(format)s for a maximum of "
+                    "%(amount)s AMA PRA Category 1 Credit(s)™. Physicians should "
+                    "claim only the credit commensurate with the extent of their "
+                    "participation in the activity."
+                )
+            case CreditType.NURSING_CONTACT_HOURS:
+                text = _(
+                    "This activity is approved for a maximum of %(amount)s nursing "
+                    "contact hour(s)."
+                )
+            case CreditType.ABIM_MOC:
+                text = _(
+                    "Successful completion of this CME activity enables the "
+                    "participant to earn up to %(amount)s MOC points in the American "
+                    "Board of Internal Medicine's (ABIM) Maintenance of Certification "
+                    "(MOC) program."
+                )
+            case _other:
+                text = _(
+                    "Other health professionals receive a certificate of participation "
+                    "for up to %(amount)s hour(s)."
+                )
+        return text % values

@@ -1,0 +1,22 @@
+// Polls the issuing run's JSON every two seconds and moves the progress bar.
+(function () {
+  "use strict";
+  var box = document.getElementById("issuing-run");
+  if (!box) return;
+  var bar = document.getElementById("run-progress");
+  var summary = document.getElementById("run-summary");
+  function poll() {
+    fetch(box.dataset.statusUrl, { credentials: "same-origin" })
+      .then(function (response) { return response.json(); })
+      .then(function (run) {
+        bar.max = run.total;
+        bar.value = run.done;
+        bar.textContent = run.percent + "%";
+        summary.textContent = run.done + " / " + run.total + " (" + run.issued + " ✓, " + run.refused + " ✗)";
+        if (run.status === "running") window.setTimeout(poll, 2000);
+        else window.location.reload();
+      })
+      .catch(function () { window.setTimeout(poll, 5000); });
+  }
+  window.setTimeout(poll, 2000);
+})();

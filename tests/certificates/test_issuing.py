@@ -1,0 +1,197 @@
+import hashlib
+import logging
+import threading
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+
+from certificates import services
+from certificates.models import Certificate
+from courses.models import CreditType
+from courses.signals import credit_claimed
+from tests.certificates.factories import claim
+from tests.certificates.pdf_reading import (
+    one_line,
+    page_count,
+    pdf_text,
+    pdf_text_pdfium,
+    qr_codes,
+)
+from tests.courses import factories as course_factories
+
+
+def stored_bytes(certificate) -> bytes:
+    with certificate.pdf.open("rb") as handle:
+        return handle.read()
+
+
+def test_the_pdf_prints_everything_and_its_qr_code_reaches_the_verify_page(
+    clinician_claim,
+):
+    certificate = services.issue_certificate(claim=clinician_claim)
+    data = stored_bytes(certificate)
+    text = one_line(pdf_text(data))
+    assert "Dana Clinician, MD" in text
+    assert "Hypertension management in telehealth" in text
+    assert certificate.snapshot["credit_date_display"] in text
+    assert "1.0 AMA PRA Category 1 Credit™" in text
+    assert one_line(certificate.snapshot["designation_statement"]) in text
+    assert "designates this enduring material for a maximum of 1.0" in text
+    assert certificate.code in text
+    verify_url = "http://127.0.0.1:8000" + reverse(
+        "certificates:verify", args=[certificate.code]
+    )
+    assert qr_codes(data) == [verify_url]
+    assert certificate.pdf_sha256 == hashlib.sha256(data).hexdigest()
+
+
+def test_issuing_is_idempotent_per_learner_activity_and_credit_type(clinician):
+    first = claim(clinician)
+    again = services.issue_certificate(claim=first)
+    assert services.issue_certificate(claim=first) == again
+    other_type = claim(
+        clinician, activity=first.activity, credit_type=CreditType.PARTICIPATION
+    )
+    assert services.issue_certificate(claim=other_type) != again
+    assert Certificate.objects.count() == 2
+
+
+def test_incomplete_enrolment_is_refused_with_the_reason_logged(clinician, caplog):
+    incomplete = claim(clinician, complete=False)
+    with caplog.at_level(logging.WARNING, logger="certificates"):
+        with pytest.raises(services.IssuingRefused) as refused:
+            services.issue_certificate(claim=incomplete)
+    assert "not complete" in refused.value.reason
+    assert str(incomplete.uuid) in caplog.text and "not complete" in caplog.text
+    assert not Certificate.objects.exists()
+
+
+def test_missing_name_is_refused(make_learner, caplog):
+    nameless = make_learner("nameless", full_name="")
+    with pytest.raises(services.IssuingRefused) as refused:
+        services.issue_certificate(claim=claim(nameless))
+    assert "no name" in refused.value.reason
+    assert "no name" in caplog.text
+
+
+def test_ama_credit_needs_a_designation_naming_the_format(clinician, caplog):
+    activity = course_factories.activity(
+        "Participation only",
+        lectures=0,
+        designations=[(CreditType.PARTICIPATION, "2.0")],
+    )
+    with pytest.raises(services.IssuingRefused) as refused:
+        services.issue_certificate(claim=claim(clinician, activity=activity))
+    assert "AMA PRA Category 1 designation" in refused.value.reason
+    assert "AMA PRA Category 1 designation" in caplog.text
+
+
+def test_claiming_credit_issues_and_emails_through_the_signal(
+    clinician_claim, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        credit_claimed.send(sender=type(clinician_claim), claim=clinician_claim)
+    certificate = Certificate.objects.get(claim=clinician_claim)
+    assert len(mailoutbox) == 1
+    message = mailoutbox[0]
+    assert message.to == [clinician_claim.learner.email]
+    assert "Hypertension management in telehealth" in message.subject
+    assert reverse("certificates:download", args=[certificate.uuid]) in message.body
+    assert certificate.code in message.body
+    assert Certificate.objects.get(pk=certificate.pk).email_sent_at is not None
+    assert services.send_certificate_email(certificate=certificate) is False
+    assert len(mailoutbox) == 1
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "<script>alert('x')</script> Dr <b>Bold</b>",
+        "د. سارة العلي",
+        "Dr Emoji 🩺🎓 Smith",
+        "W" * 200,
+        ("Anna-Maria " * 19)[:200],
+    ],
+)
+def test_hostile_names_stay_escaped_and_on_one_page(make_learner, name):
+    learner = make_learner("hostile", full_name=name)
+    certificate = services.issue_certificate(claim=claim(learner))
+    data = stored_bytes(certificate)
+    assert page_count(data) == 1
+    text = "".join(pdf_text_pdfium(data).split())
+    # Word by word: right-to-left words come out in visual order.
+    for word in name.split():
+        assert word in text
+    if "<script>" in name:
+        assert "<script>alert('x')</script>" in pdf_text_pdfium(data)
+    assert certificate.code.replace("-", "") in text.replace("-", "")
+
+
+def test_changing_the_profile_name_changes_nothing_issued(clinician_claim, client):
+    certificate = services.issue_certificate(claim=clinician_claim)
+    before_pdf = stored_bytes(certificate)
+    verify_url = reverse("certificates:verify", args=[certificate.code])
+    before_page = client.get(verify_url).content
+    learner = clinician_claim.learner
+    learner.full_name = "Somebody Else Entirely"
+    learner.save()
+    certificate.refresh_from_db()
+    assert stored_bytes(certificate) == before_pdf
+    assert certificate.pdf_sha256 == hashlib.sha256(before_pdf).hexdigest()
+    assert certificate.snapshot["learner_name"] == "Dana Clinician, MD"
+    after_page = client.get(verify_url).content
+    assert after_page == before_page
+    assert b"Somebody Else" not in after_page
+
+
+def test_download_serves_the_stored_file_without_rendering(
+    clinician_claim, client, django_assert_num_queries, monkeypatch
+):
+    certificate = services.issue_certificate(claim=clinician_claim)
+    client.force_login(clinician_claim.learner)
+
+    def no_rendering(*args, **kwargs):
+        raise AssertionError("download must not render")
+
+    monkeypatch.setattr("certificates.pdf.HTML", no_rendering)
+    response = client.get(reverse("certificates:download", args=[certificate.uuid]))
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == stored_bytes(certificate)
+
+
+def test_only_the_learner_or_staff_can_download(
+    clinician_claim, client, patient, coordinator
+):
+    certificate = services.issue_certificate(claim=clinician_claim)
+    url = reverse("certificates:download", args=[certificate.uuid])
+    client.force_login(patient)
+    assert client.get(url).status_code == 404
+    client.force_login(coordinator)
+    assert client.get(url).status_code == 200
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_twenty_concurrent_issuers_make_one_valid_certificate(clinician):
+    the_claim = claim(clinician)
+    barrier = threading.Barrier(20)
+    results, errors = [], []
+
+    def issue():
+        try:
+            barrier.wait()
+            results.append(services.issue_certificate(claim=the_claim).pk)
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=issue) for _ in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert Certificate.objects.count() == 1
+    assert set(results) == {Certificate.objects.get().pk}
