@@ -9,10 +9,7 @@ from cms.models import ArticlePage
 from tests.browser.helpers import serious_violations, sign_in
 from tests.cms.factories import make_alert, make_article, make_topic
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-    pytest.mark.usefixtures("migrated_data"),
-]
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 @pytest.fixture
