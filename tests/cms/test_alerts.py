@@ -156,7 +156,7 @@ def test_visitors_must_sign_in_to_subscribe(client):
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_notification_tasks_send_each_email_once(mailoutbox, patient):
     services.subscribe_to_alerts(user=patient)
     alert = make_alert()
@@ -179,3 +179,12 @@ def test_concurrent_notification_tasks_send_each_email_once(mailoutbox, patient)
         thread.join()
     assert sorted(results) == [0, 1]
     assert len(mailoutbox) == 1
+
+
+def test_editor_manages_alerts_in_the_admin(client, editor):
+    make_alert(title="Heat advisory")
+    client.force_login(editor)
+    listing = client.get(reverse("wagtailsnippets_cms_alert:list"), {"q": "heat"})
+    assert listing.status_code == 200
+    assert "Heat advisory" in listing.content.decode()
+    assert client.get(reverse("wagtailsnippets_cms_alert:add")).status_code == 200

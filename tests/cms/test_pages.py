@@ -5,8 +5,10 @@ import pytest
 import time_machine
 from bs4 import BeautifulSoup
 from django.core.exceptions import ValidationError
+from wagtail import blocks
 
 from cms.models import ArticlePage, HomePage, TopicIndexPage
+from cms.models.blocks import ArticleBodyBlock
 from tests.cms.factories import home_page, make_article, make_topic
 
 pytestmark = pytest.mark.django_db
@@ -187,3 +189,12 @@ def test_listing_pages_run_a_constant_number_of_queries(
         assert client.get("/").status_code == 200
     with django_assert_num_queries(TOPIC_QUERIES):
         assert client.get(topic.url).status_code == 200
+
+
+def test_image_block_requires_alt_text():
+    image_block = ArticleBodyBlock().child_blocks["image"]
+    with pytest.raises(blocks.StructBlockValidationError) as error:
+        image_block.clean(
+            image_block.to_python({"image": None, "alt_text": "", "caption": ""})
+        )
+    assert "alt_text" in error.value.block_errors

@@ -1,10 +1,15 @@
 import pytest
 from bs4 import BeautifulSoup
+from django.db import connection
 from wagtail.contrib.search_promotions.models import Query, SearchPromotion
+from wagtail.search.backends import get_search_backend
 
 from tests.cms.factories import make_alert, make_article, make_topic
 
 pytestmark = pytest.mark.django_db
+
+# Search, promotions, topics for the filter, one page of results: not one per result.
+SEARCH_QUERIES = 14
 
 
 def _result_titles(response) -> list[str]:
@@ -96,3 +101,35 @@ def test_search_is_per_language(client, library):
     response = client.get("/es/search/", {"q": "blood pressure"})
     assert response.status_code == 200
     assert _result_titles(response) == []
+
+
+def test_search_backend_matches_the_database():
+    backend_module = type(get_search_backend()).__module__
+    expected = "postgres" if connection.vendor == "postgresql" else connection.vendor
+    assert f".{expected}." in backend_module
+
+
+@pytest.mark.postgres
+def test_postgres_full_text_search_matches_word_forms(client, library):
+    # PostgreSQL's English dictionary stems "measurements" and "measuring" alike.
+    response = client.get("/search/", {"q": "measurements"})
+    assert "Measuring your blood pressure at home" in _result_titles(response)
+
+
+@pytest.mark.parametrize("count", [5, 50])
+def test_search_page_runs_a_constant_number_of_queries(
+    client, count, django_assert_num_queries
+):
+    topic = make_topic()
+    for number in range(count):
+        make_article(topic=topic, title=f"Blood pressure article {number}")
+    client.get("/search/", {"q": "blood"})
+    with django_assert_num_queries(SEARCH_QUERIES):
+        assert client.get("/search/", {"q": "blood"}).status_code == 200
+
+
+def test_language_switcher_on_app_pages(client):
+    soup = BeautifulSoup(client.get("/search/", {"q": "x"}).content, "html.parser")
+    assert soup.select_one(".language-switcher a[hreflang=es]")["href"] == (
+        "/es/search/?q=x"
+    )
