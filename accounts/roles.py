@@ -28,7 +28,7 @@ _WAGTAIL_ADMIN = ["wagtailadmin.access_admin"]
 
 ROLE_PERMISSIONS: dict[Role, list[str]] = {
     Role.PATIENT: [],
-    Role.CLINICIAN: [],
+    Role.CLINICIAN: ["meetings.schedule_meeting"],
     Role.SPECIALIST: [],
     Role.EDITOR: _WAGTAIL_ADMIN
     + [
@@ -40,10 +40,39 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "wagtaildocs.choose_document",
     ],
     Role.CLINICAL_REVIEWER: _WAGTAIL_ADMIN,
-    Role.CME_COORDINATOR: _WAGTAIL_ADMIN,
-    Role.MEETING_ADMINISTRATOR: _WAGTAIL_ADMIN,
-    Role.AUDITOR: _WAGTAIL_ADMIN,
-    Role.SITE_ADMINISTRATOR: _WAGTAIL_ADMIN,
+    Role.CME_COORDINATOR: _WAGTAIL_ADMIN
+    + [
+        "courses.view_enrolment",
+        "courses.add_person",
+        "courses.change_person",
+        "courses.view_person",
+        "wagtaildocs.add_document",
+        "wagtaildocs.change_document",
+        "wagtaildocs.choose_document",
+    ],
+    Role.MEETING_ADMINISTRATOR: _WAGTAIL_ADMIN
+    + [
+        "meetings.schedule_meeting",
+        "meetings.change_meeting",
+        "meetings.view_meeting",
+        "meetings.view_occurrence",
+        "meetings.view_actionitem",
+    ],
+    Role.AUDITOR: _WAGTAIL_ADMIN
+    + [
+        "meetings.view_meeting",
+        "meetings.view_occurrence",
+        "meetings.view_actionitem",
+        "courses.view_enrolment",
+    ],
+    Role.SITE_ADMINISTRATOR: _WAGTAIL_ADMIN
+    + [
+        "meetings.schedule_meeting",
+        "meetings.change_meeting",
+        "meetings.view_meeting",
+        "meetings.view_occurrence",
+        "meetings.view_actionitem",
+    ],
 }
 
 # certificates: coordinators issue, revoke, correct and edit certificate templates;

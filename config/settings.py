@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     # Our domain apps, in dependency order (seed_demo runs their demo.py in this order).
     "accounts",
     # --- apps added by later issues go below this line, in dependency order ---
+    "meetings",
     "courses",
     "certificates",
     "cms",
@@ -196,6 +197,9 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = env_str("ACCOUNT_EMAIL_VERIFICATION", "mandatory")
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+# Wagtail sends signed-in people without admin access to the login URL; showing the
+# page (with Wagtail's message) instead of bouncing back avoids a redirect loop.
+ACCOUNT_AUTHENTICATED_LOGIN_REDIRECTS = False
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 # Failed sign-ins are throttled per address and per account (allauth, cache-based).
@@ -345,7 +349,39 @@ DEMO_PASSWORD = env_str("DEMO_PASSWORD", "telecampus-demo")
 # Base32 TOTP secret shared by the staff personas so a person can sign in to the demo.
 DEMO_TOTP_SECRET = env_str("DEMO_TOTP_SECRET", "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")
 
+# Bare comparison views for bench/ scripts; never enable in production.
+BENCHMARK_ENDPOINTS = env_bool("BENCHMARK_ENDPOINTS", default=False)
+
 # --- App settings added by later issues go below, one block per app -------------------
+
+# --- meetings ---
+# JITSI_DOMAIN (above) is the Jitsi Meet host. Without JITSI_APP_SECRET or
+# JITSI_PRIVATE_KEY no token is minted and people join by the plain room URL.
+JITSI_APP_ID = env_str("JITSI_APP_ID")
+JITSI_APP_SECRET = env_str("JITSI_APP_SECRET")
+# RS256 deployments: PEM text (literal "\\n" is read as a newline) and its key id.
+JITSI_PRIVATE_KEY = env_str("JITSI_PRIVATE_KEY").replace("\\n", "\n")
+JITSI_KID = env_str("JITSI_KID")
+# For https://domain/tenant/room deployments; the token's sub is then the tenant.
+JITSI_TENANT = env_str("JITSI_TENANT")
+JITSI_XMPP_DOMAIN = env_str("JITSI_XMPP_DOMAIN", JITSI_DOMAIN)
+JITSI_EARLY_JOIN_MINUTES = env_int("JITSI_EARLY_JOIN_MINUTES", 10, minimum=0)
+JITSI_RECONNECT_GRACE_MINUTES = env_int("JITSI_RECONNECT_GRACE_MINUTES", 30, minimum=0)
+# Shared secret Prosody's event-sync module sends as "Authorization: Bearer ...".
+JITSI_WEBHOOK_SECRET = env_str("JITSI_WEBHOOK_SECRET")
+MEETINGS_REMINDER_OFFSETS_MINUTES = sorted(
+    (
+        int(value)
+        for value in env_list("MEETINGS_REMINDER_OFFSETS_MINUTES", ["1440", "15"])
+    ),
+    reverse=True,
+)
+MEETINGS_MAX_OCCURRENCES = env_int("MEETINGS_MAX_OCCURRENCES", 104, minimum=1)
+MEETINGS_MAX_DURATION_MINUTES = 24 * 60
+MEETINGS_SWEEP_MINUTES = env_int("MEETINGS_SWEEP_MINUTES", 1, minimum=1)
+MEETINGS_GUEST_LINK_GRACE_HOURS = env_int(
+    "MEETINGS_GUEST_LINK_GRACE_HOURS", 2, minimum=0
+)
 
 # --- courses ---
 # A lecture is complete once this share of its duration has been watched (unique).
@@ -357,6 +393,10 @@ COURSES_MAX_PLAYBACK_RATE = env_int("COURSES_MAX_PLAYBACK_RATE", 2, minimum=1)
 # How long a gap between two progress reports still counts as watching time.
 COURSES_MAX_REPORT_GAP_SECONDS = env_int(
     "COURSES_MAX_REPORT_GAP_SECONDS", 30, minimum=5
+)
+# How often the lecture player reports watched segments.
+COURSES_PROGRESS_REPORT_SECONDS = env_int(
+    "COURSES_PROGRESS_REPORT_SECONDS", 5, minimum=1
 )
 
 # --- certificates ---

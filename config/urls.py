@@ -22,12 +22,21 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("account/", include("accounts.urls")),
     # --- app URLs added by later issues go below this line ---
+    path("meetings/", include("meetings.urls")),
     path("courses/", include("courses.urls")),
     path("certificates/", include("certificates.urls")),
 ]
 
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+if settings.BENCHMARK_ENDPOINTS:
+    from ops import bench_views
+
+    urlpatterns += [
+        path("_bench/bare", bench_views.bare_get),
+        path("_bench/bare-post", bench_views.bare_post),
+    ]
 
 # Wagtail's page serving comes last: it matches every remaining path.
 urlpatterns += [path("", include(wagtail_urls))]

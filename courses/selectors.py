@@ -1,8 +1,22 @@
 """Read-side queries shared by views, pages and exports (constant query counts)."""
 
-from django.db.models import Prefetch
+import datetime
+import functools
+import operator
+from decimal import Decimal
 
-from courses.models import ActivityPage, CreditDesignation
+from django.db.models import Prefetch, Q, Sum
+from django.utils import timezone
+
+from courses.models import (
+    ActivityPage,
+    CreditClaim,
+    CreditDesignation,
+    CreditType,
+    Enrolment,
+    LecturePage,
+    LectureProgress,
+)
 
 
 def catalogue_activities():
@@ -18,3 +32,108 @@ def catalogue_activities():
             )
         )
     )
+
+
+def lectures_by_activity(activities: list[ActivityPage]) -> dict[int, list]:
+    """Each activity's live lectures in tree order, in one query."""
+    if not activities:
+        return {}
+    by_path = {activity.path: activity.pk for activity in activities}
+    steplen = LecturePage.steplen
+    found = (
+        LecturePage.objects.live()
+        .filter(
+            functools.reduce(operator.or_, (Q(path__startswith=p) for p in by_path))
+        )
+        .order_by("path")
+    )
+    result: dict[int, list] = {activity.pk: [] for activity in activities}
+    for lecture in found:
+        parent_pk = by_path.get(lecture.path[:-steplen])
+        if parent_pk is not None:
+            result[parent_pk].append(lecture)
+    return result
+
+
+def percent(part: float, whole: float) -> int:
+    return min(100, int(part * 100 / whole)) if whole else 0
+
+
+def lecture_rows(enrolment: Enrolment, lectures: list, progress: dict) -> list[dict]:
+    rows = []
+    for lecture in lectures:
+        done = progress.get((enrolment.pk, lecture.pk))
+        watched = done.watched_seconds if done else 0
+        rows.append(
+            {
+                "lecture": lecture,
+                "percent": percent(watched, lecture.duration_seconds),
+                "complete": bool(done and done.completed_at),
+            }
+        )
+    return rows
+
+
+def activity_percent(rows: list[dict]) -> int:
+    total = sum(row["lecture"].duration_seconds for row in rows)
+    watched = sum(row["percent"] * row["lecture"].duration_seconds for row in rows)
+    return int(watched / total) if total else 0
+
+
+def dashboard_enrolments(learner) -> list[dict]:
+    """The learner's enrolments with per-lecture and per-activity progress."""
+    enrolments = list(
+        Enrolment.objects.for_learner(learner)
+        .select_related("activity")
+        .order_by("status", "-enrolled_at")
+    )
+    lectures = lectures_by_activity([e.activity for e in enrolments])
+    progress = {
+        (row.enrolment_id, row.lecture_id): row
+        for row in LectureProgress.objects.filter(enrolment__learner=learner).only(
+            "enrolment_id", "lecture_id", "watched_seconds", "completed_at"
+        )
+    }
+    items = []
+    for enrolment in enrolments:
+        rows = lecture_rows(enrolment, lectures[enrolment.activity_id], progress)
+        items.append(
+            {
+                "enrolment": enrolment,
+                "lectures": rows,
+                "percent": 100 if enrolment.is_complete else activity_percent(rows),
+            }
+        )
+    return items
+
+
+def credits_this_year(learner, *, today: datetime.date | None = None) -> list[tuple]:
+    """(credit type label, total) for claims made this calendar year."""
+    today = today or timezone.localdate()
+    totals = (
+        CreditClaim.objects.filter(
+            enrolment__learner=learner, claimed_at__year=today.year
+        )
+        .values("credit_type")
+        .annotate(total=Sum("amount"))
+        .order_by("credit_type")
+    )
+    return [
+        (CreditType(row["credit_type"]).label, row["total"] or Decimal(0))
+        for row in totals
+    ]
+
+
+def enrolment_lecture_rows(enrolment: Enrolment) -> list[dict]:
+    lectures = lectures_by_activity([enrolment.activity])[enrolment.activity_id]
+    progress = {
+        (row.enrolment_id, row.lecture_id): row
+        for row in LectureProgress.objects.filter(enrolment=enrolment)
+    }
+    return lecture_rows(enrolment, lectures, progress)
+
+
+def enrolment_for_activity(learner, activity: ActivityPage) -> Enrolment | None:
+    if not learner.is_authenticated:
+        return None
+    return Enrolment.objects.filter(learner=learner, activity=activity).first()

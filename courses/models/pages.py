@@ -252,8 +252,12 @@ class ActivityPage(Page):
     def objectives_list(self) -> list[str]:
         return [line.strip() for line in self.objectives.splitlines() if line.strip()]
 
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.time_zone)
+
     def is_terminated(self, *, on: datetime.date | None = None) -> bool:
-        on = on or timezone.localdate(timezone=zoneinfo.ZoneInfo(self.time_zone))
+        on = on or timezone.localdate(timezone=self.zone)
         return on > self.termination_date
 
     @property
@@ -313,7 +317,7 @@ class ActivityPage(Page):
                     f"  {relationship.company}: {relationship.nature}"
                     f" (collected {relationship.collected_on.isoformat()})"
                 )
-            if relationships and all(r.mitigated for r in relationships):
+            if person.all_relationships_mitigated():
                 lines.append(
                     "  "
                     + str(

@@ -11,7 +11,6 @@ from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, InlinePanel
 from wagtail.models import Orderable
 from wagtail.search import index
-from wagtail.snippets.models import register_snippet
 
 # ACCME: a disclosure is valid for 12 months from the day it was collected.
 DISCLOSURE_VALID_FOR = relativedelta(months=12)
@@ -56,8 +55,18 @@ class Person(index.Indexed, ClusterableModel):
     def __str__(self) -> str:
         return f"{self.name}, {self.credentials}" if self.credentials else self.name
 
+    def all_relationships_mitigated(self) -> bool:
+        relationships = self.relationships.all()
+        return bool(relationships) and all(r.mitigated for r in relationships)
+
     def disclosure_expires_on(self) -> datetime.date:
         return self.disclosure_collected_on + DISCLOSURE_VALID_FOR
+
+    @property
+    def expires(self) -> str:
+        """The expiry date as the snippet list shows it, flagged when past."""
+        expiry = self.disclosure_expires_on().isoformat()
+        return f"{expiry} (expired)" if self.disclosure_is_expired() else expiry
 
     def disclosure_is_expired(self, *, on: datetime.date | None = None) -> bool:
         on = on or timezone.localdate()
@@ -89,6 +98,3 @@ class FinancialRelationship(Orderable):
 
     def __str__(self) -> str:
         return f"{self.company} ({self.nature})"
-
-
-register_snippet(Person)

@@ -131,3 +131,11 @@ def test_patient_session_is_not_cut_after_staff_idle_limit(client, patient):
         client.get(reverse("accounts:profile"))
     with time_machine.travel(start + timedelta(minutes=45), tick=False):
         assert client.get(reverse("accounts:profile")).status_code == 200
+
+
+def test_clinician_without_admin_access_gets_a_page_not_a_loop(client, clinician):
+    client.force_login(clinician)
+    response = client.get("/admin/", follow=True)
+    assert response.status_code == 200
+    assert len(response.redirect_chain) <= 2
+    assert "permission" in response.content.decode().lower()

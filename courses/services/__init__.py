@@ -1,0 +1,35 @@
+"""courses' write API (one module per step of the learner's path); import from here.
+
+Called by courses' views, management commands, admin reports and demo.
+"""
+
+from courses.services.consent import update_board_reporting
+from courses.services.credit import claim_credit, claim_refusal, live_cap
+from courses.services.enrolment import (
+    acknowledge_disclosure,
+    confirm_code_word,
+    enrol,
+    has_passed_gate,
+)
+from courses.services.errors import CourseRuleError
+from courses.services.evaluation import evaluation_summary, submit_evaluation
+from courses.services.post_test import submit_post_test
+from courses.services.progress import open_lecture, record_progress, report_progress
+
+__all__ = [
+    "CourseRuleError",
+    "acknowledge_disclosure",
+    "claim_credit",
+    "claim_refusal",
+    "confirm_code_word",
+    "enrol",
+    "evaluation_summary",
+    "has_passed_gate",
+    "live_cap",
+    "open_lecture",
+    "record_progress",
+    "report_progress",
+    "submit_evaluation",
+    "submit_post_test",
+    "update_board_reporting",
+]

@@ -1,0 +1,97 @@
+"""Coordinator reports in the Wagtail admin: enrolments, completions, evaluations,
+expired disclosures and the acknowledgement export."""
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Prefetch, Q
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from courses import services
+from courses.exports import ACKNOWLEDGEMENT_HEADER, acknowledgement_rows, to_csv
+from courses.models import ActivityPage, ActivityPerson, Enrolment
+from courses.models.pages import expired_disclosure_reasons
+
+REPORT_PERMISSION = "courses.view_enrolment"
+
+
+def _require_coordinator(request) -> None:
+    if not request.user.has_perm(REPORT_PERMISSION):
+        raise PermissionDenied
+
+
+def report_index(request):
+    _require_coordinator(request)
+    today = timezone.localdate()
+    activities = (
+        ActivityPage.objects.order_by("-release_date", "title")
+        .annotate(
+            enrolled=Count("enrolments", distinct=True),
+            completed=Count(
+                "enrolments",
+                filter=Q(enrolments__status=Enrolment.Status.COMPLETE),
+                distinct=True,
+            ),
+            evaluated=Count("enrolments__evaluation", distinct=True),
+        )
+        .prefetch_related(
+            Prefetch(
+                "people",
+                queryset=ActivityPerson.objects.select_related("person"),
+            )
+        )
+    )
+    rows = [
+        {
+            "activity": activity,
+            "expired": expired_disclosure_reasons(
+                [link.person for link in activity.people.all()], on=today
+            ),
+        }
+        for activity in activities
+    ]
+    return render(
+        request,
+        "courses/admin/report_index.html",
+        {"rows": rows, "page_title": _("CME reports"), "header_icon": "doc-full"},
+    )
+
+
+def report_detail(request, activity_uuid):
+    _require_coordinator(request)
+    activity = get_object_or_404(ActivityPage, uuid=activity_uuid)
+    enrolments = (
+        Enrolment.objects.filter(activity=activity)
+        .select_related("learner")
+        .prefetch_related("claims")
+        .annotate(attempt_count=Count("attempts"))
+        .order_by("-enrolled_at")
+    )
+    return render(
+        request,
+        "courses/admin/report_detail.html",
+        {
+            "activity": activity,
+            "enrolments": enrolments,
+            "summary": services.evaluation_summary(activity),
+            "expired": expired_disclosure_reasons(
+                [link.person for link in activity.disclosure_people()]
+            ),
+            "page_title": activity.title,
+            "header_icon": "doc-full",
+        },
+    )
+
+
+def acknowledgement_export(request, activity_uuid):
+    _require_coordinator(request)
+    activity = get_object_or_404(ActivityPage, uuid=activity_uuid)
+    response = HttpResponse(
+        to_csv(ACKNOWLEDGEMENT_HEADER, acknowledgement_rows(activity)),
+        content_type="text/csv; charset=utf-8",
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="acknowledgements-{activity.slug}.csv"'
+    )
+    return response

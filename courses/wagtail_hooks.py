@@ -1,0 +1,51 @@
+"""Wagtail admin: faculty snippets with disclosure expiry, and the CME reports menu."""
+
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet
+
+from courses.models import Person
+from courses.views import coordinator
+
+
+class PersonViewSet(SnippetViewSet):
+    model = Person
+    icon = "user"
+    menu_label = _("Faculty and planners")
+    list_display = ["name", "credentials", "disclosure_collected_on", "expires"]
+    search_fields = ["name"]
+
+
+register_snippet(PersonViewSet)
+
+
+@hooks.register("register_admin_urls")
+def register_report_urls():
+    return [
+        path("cme-reports/", coordinator.report_index, name="courses_reports"),
+        path(
+            "cme-reports/<uuid:activity_uuid>/",
+            coordinator.report_detail,
+            name="courses_report",
+        ),
+        path(
+            "cme-reports/<uuid:activity_uuid>/acknowledgements.csv",
+            coordinator.acknowledgement_export,
+            name="courses_acknowledgements",
+        ),
+    ]
+
+
+class ReportMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.has_perm(coordinator.REPORT_PERMISSION)
+
+
+@hooks.register("register_admin_menu_item")
+def register_report_menu_item():
+    return ReportMenuItem(
+        _("CME reports"), reverse("courses_reports"), icon_name="doc-full", order=300
+    )

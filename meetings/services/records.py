@@ -1,0 +1,69 @@
+"""Minutes, action items and personal calendar feeds.
+
+Called by the meeting detail views and the feed view.
+"""
+
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from meetings import ics
+from meetings.models import ActionItem, CalendarFeed, Meeting, Minutes, Occurrence
+from meetings.services.joining import join_page_url
+
+
+@transaction.atomic
+def save_minutes(*, occurrence: Occurrence, author, text: str) -> Minutes:
+    minutes, _created = Minutes.objects.update_or_create(
+        occurrence=occurrence, defaults={"text": text, "updated_by": author}
+    )
+    return minutes
+
+
+@transaction.atomic
+def add_action_item(
+    *, occurrence: Occurrence, description: str, owner, due_date=None
+) -> ActionItem:
+    item = ActionItem(
+        occurrence=occurrence, description=description, owner=owner, due_date=due_date
+    )
+    item.full_clean()
+    item.save()
+    return item
+
+
+@transaction.atomic
+def set_action_done(*, item: ActionItem, done: bool) -> ActionItem:
+    item.done = done
+    item.save(update_fields=["done"])
+    return item
+
+
+def feed_for(user) -> CalendarFeed:
+    feed, _created = CalendarFeed.objects.get_or_create(user=user)
+    return feed
+
+
+@transaction.atomic
+def regenerate_feed_secret(*, user) -> CalendarFeed:
+    """A new secret: the old feed URL stops working at once."""
+    feed = feed_for(user)
+    feed.secret = CalendarFeed._meta.get_field("secret").get_default()
+    feed.save(update_fields=["secret", "created_at"])
+    return feed
+
+
+def feed_calendar(*, user) -> bytes:
+    """The person's upcoming sittings as an iCalendar feed (public titles only)."""
+    since = timezone.now() - timedelta(days=1)
+    occurrences = (
+        Occurrence.objects.active()
+        .filter(
+            start__gte=since,
+            meeting__in=Meeting.objects.visible_to(user).values("pk"),
+        )
+        .select_related("meeting", "meeting__organizer")
+        .order_by("start")[:500]
+    )
+    return ics.feed(occurrences=occurrences, join_url_for=join_page_url)

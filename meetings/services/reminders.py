@@ -1,0 +1,168 @@
+"""Reminders: one periodic sweeper sends each reminder exactly once.
+
+Called by the django-q2 Schedule (meetings.tasks.sweep_task, created after migrate)
+and by the scheduling services (first_reminder_at, reset_reminders).
+
+How "exactly once" holds with two workers or a restart mid-run:
+1. Fan-out: occurrences whose next_reminder_at has come are locked with SKIP LOCKED,
+   one Reminder row per person is inserted (a unique constraint on occurrence +
+   email + offset makes a second insert a no-op) and next_reminder_at moves on.
+2. Send: unsent Reminder rows are locked with SKIP LOCKED, mailed, and marked sent
+   in the same transaction; a crash rolls the mark back and the next sweep resends.
+Both steps read only what is due (partial indexes), never every occurrence.
+"""
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from meetings.models import Meeting, Occurrence, Reminder
+
+BATCH = 200
+SWEEPER_NAME = "meetings: reminders and invitation retries"
+
+
+def _moments(start: datetime) -> list[tuple[int, datetime]]:
+    return [
+        (offset, start - timedelta(minutes=offset))
+        for offset in settings.MEETINGS_REMINDER_OFFSETS_MINUTES
+    ]
+
+
+def first_reminder_at(*, start: datetime, now: datetime) -> datetime | None:
+    """The next reminder moment still ahead; moments already past are skipped
+    (the invitation or update that was just sent takes their place)."""
+    ahead = [moment for _offset, moment in _moments(start) if moment > now]
+    return min(ahead) if ahead else None
+
+
+def reset_reminders(*, occurrences) -> None:
+    """Forget reminders already sent or queued, so a moved sitting gets new ones."""
+    Reminder.objects.filter(occurrence__in=occurrences).delete()
+
+
+def _recipients(occurrence: Occurrence) -> list[tuple[str, object, object]]:
+    meeting = occurrence.meeting
+    people = [(user.email, user, None) for user in meeting.participants()]
+    guests = [
+        (guest.email, None, guest)
+        for guest in meeting.guests.filter(revoked_at__isnull=True)
+    ]
+    return people + guests
+
+
+def _fan_out(now: datetime) -> int:
+    with transaction.atomic():
+        due = list(
+            Occurrence.objects.filter(next_reminder_at__lte=now)
+            .select_for_update(skip_locked=True)
+            .order_by("next_reminder_at")[:BATCH]
+        )
+        for occurrence in due:
+            live = (
+                not occurrence.is_cancelled
+                and occurrence.start > now
+                and occurrence.meeting.status == Meeting.Status.SCHEDULED
+            )
+            passed = [o for o, moment in _moments(occurrence.start) if moment <= now]
+            if live and passed:
+                # Only the latest passed moment: after downtime nobody gets a
+                # "tomorrow" reminder ten minutes before the meeting.
+                offset = min(passed)
+                Reminder.objects.bulk_create(
+                    (
+                        Reminder(
+                            occurrence=occurrence,
+                            email=email,
+                            offset_minutes=offset,
+                            user=user,
+                            guest=guest,
+                        )
+                        for email, user, guest in _recipients(occurrence)
+                    ),
+                    ignore_conflicts=True,
+                )
+            occurrence.next_reminder_at = (
+                first_reminder_at(start=occurrence.start, now=now) if live else None
+            )
+        Occurrence.objects.bulk_update(due, ["next_reminder_at"])
+    return len(due)
+
+
+def _send_batch(now: datetime) -> int:
+    with transaction.atomic():
+        rows = list(
+            Reminder.objects.filter(sent_at__isnull=True)
+            .select_for_update(skip_locked=True)
+            .order_by("created_at")[:BATCH]
+        )
+        sent = 0
+        for row in rows:
+            occurrence = row.occurrence
+            meeting = occurrence.meeting
+            if (
+                occurrence.is_cancelled
+                or meeting.status != Meeting.Status.SCHEDULED
+                or occurrence.start <= now
+            ):
+                # Cancelled or already begun: the reminder is dropped, not sent.
+                row.delete()
+                continue
+            _send_one(row, occurrence, meeting)
+            row.sent_at = now
+            row.save(update_fields=["sent_at"])
+            sent += 1
+    return sent if rows else -1
+
+
+def _send_one(row: Reminder, occurrence: Occurrence, meeting: Meeting) -> None:
+    from meetings.services.joining import guest_link, join_page_url
+
+    context = {
+        "title": meeting.public_title,
+        "occurrence": occurrence,
+        "time_zone": row.user.time_zone if row.user else meeting.time_zone,
+        "join_url": guest_link(row.guest) if row.guest else join_page_url(meeting),
+        "offset_minutes": row.offset_minutes,
+    }
+    subject = " ".join(
+        render_to_string("meetings/email/reminder_subject.txt", context).split()
+    )
+    send_mail(
+        subject,
+        render_to_string("meetings/email/reminder_body.txt", context),
+        None,
+        [row.email],
+    )
+
+
+def sweep_reminders(*, now: datetime | None = None) -> int:
+    """Fan out and send everything due; returns how many reminders were mailed."""
+    now = now or timezone.now()
+    while _fan_out(now) == BATCH:
+        pass
+    total = 0
+    while True:
+        sent = _send_batch(now)
+        if sent < 0:
+            return total
+        total += sent
+
+
+def ensure_sweeper_schedule() -> None:
+    """The one Schedule row for all periodic meetings work (idempotent)."""
+    from django_q.models import Schedule
+
+    Schedule.objects.update_or_create(
+        name=SWEEPER_NAME,
+        defaults={
+            "func": "meetings.tasks.sweep_task",
+            "schedule_type": Schedule.MINUTES,
+            "minutes": settings.MEETINGS_SWEEP_MINUTES,
+            "repeats": -1,
+        },
+    )

@@ -1,0 +1,24 @@
+"""Meetings tasks, run by the django-q2 worker.
+
+send_invitation_task is queued by the scheduling services after commit, one per
+person and change; sweep_task runs from the one Schedule created after migrate.
+Both are safe to run twice.
+"""
+
+from meetings.models import InvitationEmail
+from meetings.services.invitations import retry_unsent_invitations, send_invitation
+from meetings.services.reminders import sweep_reminders
+
+
+def send_invitation_task(invitation_uuid: str) -> str:
+    invitation = InvitationEmail.objects.filter(uuid=invitation_uuid).first()
+    if invitation is None:
+        return "gone"
+    send_invitation(invitation=invitation)
+    return "sent"
+
+
+def sweep_task() -> str:
+    sent = sweep_reminders()
+    retried = retry_unsent_invitations()
+    return f"{sent} reminders sent, {retried} invitations retried"

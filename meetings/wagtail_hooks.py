@@ -1,0 +1,102 @@
+"""Meetings in the Wagtail admin: read-mostly viewsets and a warning when Jitsi
+tokens are not configured (anyone with a room address could then enter)."""
+
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from wagtail import hooks
+from wagtail.admin.ui.components import Component
+from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
+
+from meetings import jitsi
+from meetings.models import ActionItem, Meeting, Occurrence
+
+
+class MeetingViewSet(ModelViewSet):
+    model = Meeting
+    # The name is also a URL namespace: "meetings" belongs to the site's pages.
+    name = "meetings_admin"
+    url_prefix = "meetings"
+    icon = "date"
+    menu_label = gettext_lazy("Meetings")
+    list_display = ["title", "kind", "organizer", "start", "time_zone", "status"]
+    list_filter = ["kind", "status"]
+    search_fields = ["title"]
+    form_fields = [
+        "title",
+        "agenda",
+        "co_hosts",
+        "invitees",
+        "invitee_groups",
+        "lobby_enabled",
+        "recording_enabled",
+        "livestreaming_enabled",
+        "transcription_enabled",
+        "cme_activity_uuid",
+    ]
+    # New meetings go through the scheduling form (occurrences, invitations): no
+    # role has meetings.add_meeting, which hides "Add" here.
+    copy_view_enabled = False
+
+
+class OccurrenceViewSet(ModelViewSet):
+    model = Occurrence
+    name = "meeting-dates"
+    icon = "time"
+    menu_label = gettext_lazy("Meeting dates")
+    list_display = [
+        "meeting",
+        "start",
+        "duration_minutes",
+        "is_cancelled",
+        "is_modified",
+    ]
+    list_filter = ["is_cancelled", "is_modified"]
+    form_fields = ["is_cancelled"]
+    copy_view_enabled = False
+
+
+class ActionItemViewSet(ModelViewSet):
+    model = ActionItem
+    name = "meeting-actions"
+    icon = "tasks"
+    menu_label = gettext_lazy("Action items")
+    list_display = ["description", "owner", "due_date", "done"]
+    list_filter = ["done"]
+    form_fields = ["description", "owner", "due_date", "done"]
+    copy_view_enabled = False
+
+
+class MeetingsGroup(ModelViewSetGroup):
+    menu_label = gettext_lazy("Meetings")
+    menu_icon = "date"
+    items = (MeetingViewSet, OccurrenceViewSet, ActionItemViewSet)
+
+
+@hooks.register("register_admin_viewset")
+def register_meetings_viewsets():
+    return MeetingsGroup()
+
+
+class JitsiTokenWarning(Component):
+    order = 50
+
+    def render_html(self, parent_context=None) -> str:
+        if jitsi.tokens_enabled():
+            return ""
+        return format_html(
+            '<section class="help-block help-warning" aria-label="{}">'
+            "<p>{}</p></section>",
+            _("Video meeting configuration"),
+            _(
+                "Jitsi tokens are not configured (JITSI_APP_ID and JITSI_APP_SECRET), "
+                "so meetings open by their plain room address and anyone who has it "
+                "can enter. Configure a secret before real use."
+            ),
+        )
+
+
+@hooks.register("construct_homepage_panels")
+def add_jitsi_warning(request, panels):
+    if request.user.has_perm("meetings.view_meeting"):
+        panels.append(JitsiTokenWarning())

@@ -1,0 +1,80 @@
+"""meetingadmin schedules a series; an invitee sees it in their zone and joins."""
+
+import re
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import jwt
+import pytest
+from playwright.sync_api import expect
+
+from meetings.models import Meeting
+from tests.browser.helpers import serious_violations, sign_in
+from tests.meetings.conftest import APP_ID, APP_SECRET
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+NEW_YORK = ZoneInfo("America/New_York")
+LONDON = ZoneInfo("Europe/London")
+
+
+def token_on(page) -> dict:
+    token = page.locator("#jitsi-embed").get_attribute("data-jwt")
+    return jwt.decode(token, APP_SECRET, algorithms=["HS256"], audience="jitsi")
+
+
+def test_schedule_find_and_join_a_recurring_meeting(
+    page, live_server, settings, meeting_admin, specialist
+):
+    settings.JITSI_DOMAIN = "meet.example.org"
+    settings.JITSI_APP_ID = APP_ID
+    settings.JITSI_APP_SECRET = APP_SECRET
+    # Jitsi itself is outside the test: its script is refused, the page still works.
+    page.route(
+        re.compile(r"https://meet\.example\.org/.*"), lambda route: route.abort()
+    )
+    start = (datetime.now(UTC) + timedelta(minutes=5)).astimezone(NEW_YORK)
+    end = start + timedelta(minutes=45)
+
+    sign_in(page, live_server, "meetingadmin", totp=True)
+    page.goto(f"{live_server.url}/meetings/new/")
+    assert serious_violations(page) == []
+    page.get_by_label("Kind of meeting").select_option("administrative")
+    page.get_by_label("Title").fill("Weekly bed management")
+    page.locator("#id_date").fill(start.strftime("%Y-%m-%d"))
+    page.get_by_label("Start time").fill(start.strftime("%H:%M"))
+    page.get_by_label("End date").fill(end.strftime("%Y-%m-%d"))
+    page.get_by_label("End time").fill(end.strftime("%H:%M"))
+    page.get_by_label("Time zone").select_option("America/New_York")
+    page.get_by_label("Repeats").select_option("weekly")
+    page.get_by_label("Number of meetings in the series").fill("4")
+    page.get_by_label("Invite people").select_option(label="Specialist (specialist)")
+    page.get_by_role("button", name="Schedule meeting").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Weekly bed management")
+    assert serious_violations(page) == []
+
+    meeting = Meeting.objects.get()
+    assert meeting.occurrences.count() == 4
+    page.get_by_role("link", name="Join the meeting").click()
+    expect(page.locator("#jitsi-embed")).to_have_attribute("data-moderator", "true")
+    claims = token_on(page)
+    assert claims["context"]["user"]["moderator"] is True
+    assert claims["room"] == meeting.room_slug
+
+    page.context.clear_cookies()
+    sign_in(page, live_server, "specialist", totp=True)
+    page.goto(f"{live_server.url}/meetings/")
+    today = page.get_by_role("region", name="Today")
+    later = page.get_by_role("region", name="Later this week")
+    in_london = start.astimezone(LONDON)
+    listed = today if in_london.date() == datetime.now(LONDON).date() else later
+    expect(
+        listed.get_by_role("link", name="Weekly bed management").first
+    ).to_be_visible()
+    expect(listed).to_contain_text(in_london.strftime("%H:%M"))
+    assert serious_violations(page) == []
+    listed.get_by_role("link", name="Join “Weekly bed management”").first.click()
+    expect(page).to_have_url(re.compile(rf"/meetings/{meeting.uuid}/join/$"))
+    claims = token_on(page)
+    assert claims["context"]["user"]["moderator"] is False
+    assert claims["context"]["user"]["email"] == specialist.email
