@@ -166,6 +166,19 @@ def issue_certificates(
         if existing:
             outcome.existing.append(existing)
             continue
+        if Certificate.objects.filter(
+            claim=claim, status=Certificate.Status.REVOKED
+        ).exists():
+            outcome.refused.append(
+                _refuse(
+                    claim,
+                    _(
+                        "The certificate for this claim was revoked, so it is not "
+                        "issued again."
+                    ),
+                )
+            )
+            continue
         if refusal := _completion_refusal(claim):
             outcome.refused.append(_refuse(claim, refusal))
             continue

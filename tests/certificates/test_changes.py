@@ -173,3 +173,14 @@ def test_reissue_dry_run_lists_changed_fields_and_changes_nothing(
     assert new.snapshot["signatory_title"] == "Dean of Continuing Education"
     assert new.template_version == 2
     assert new.snapshot["learner_name"] == certificate.snapshot["learner_name"]
+
+
+def test_a_revoked_claim_is_not_issued_again(clinician_claim, coordinator, caplog):
+    certificate = services.issue_certificate(claim=clinician_claim)
+    services.revoke_certificate(
+        certificate=certificate, actor=coordinator, reason="Claimed in error."
+    )
+    with pytest.raises(services.IssuingRefused, match="was revoked"):
+        services.issue_certificate(claim=clinician_claim)
+    assert "was revoked" in caplog.text
+    assert Certificate.objects.count() == 1
