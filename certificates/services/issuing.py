@@ -135,13 +135,16 @@ def store_certificate(
             if Certificate.objects.filter(code=code).exists():
                 raise
             continue
-        transaction.on_commit(
-            lambda uuid=str(certificate.uuid): async_task(
-                "certificates.tasks.send_certificate_email_task", uuid
-            )
-        )
         return certificate
     raise IntegrityError("No free position in the revocation status list.")
+
+
+def queue_email_sweep() -> None:
+    """One sweep mails every new certificate (a bulk run queues one task per chunk,
+    not one per learner); the periodic schedule catches anything left over."""
+    transaction.on_commit(
+        lambda: async_task("certificates.tasks.send_certificate_emails_task")
+    )
 
 
 def issue_certificates(
@@ -212,6 +215,8 @@ def issue_certificates(
             )
         else:
             outcome.issued.append(certificate)
+    if outcome.issued:
+        queue_email_sweep()
     return outcome
 
 

@@ -195,3 +195,28 @@ def test_twenty_concurrent_issuers_make_one_valid_certificate(clinician):
     assert errors == []
     assert Certificate.objects.count() == 1
     assert set(results) == {Certificate.objects.get().pk}
+
+
+def test_one_sweep_mails_a_whole_bulk_issue_and_a_schedule_catches_the_rest(
+    make_learner, mailoutbox, django_capture_on_commit_callbacks
+):
+    from django_q.models import Schedule
+
+    from certificates.services.notifications import EMAIL_SWEEP_SCHEDULE_NAME
+
+    claims = [claim(make_learner(f"bulk{n}")) for n in range(3)]
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        services.issue_certificates(claims=claims)
+    assert len(callbacks) == 1
+    assert mailoutbox == []
+    schedule = Schedule.objects.get(name=EMAIL_SWEEP_SCHEDULE_NAME)
+    assert schedule.func == "certificates.tasks.send_certificate_emails_task"
+    from certificates.tasks import send_certificate_emails_task
+
+    assert send_certificate_emails_task() == 3
+    assert send_certificate_emails_task() == 0
+    assert sorted(m.to[0] for m in mailoutbox) == [
+        "bulk0@example.org",
+        "bulk1@example.org",
+        "bulk2@example.org",
+    ]
