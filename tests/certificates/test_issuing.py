@@ -220,3 +220,32 @@ def test_one_sweep_mails_a_whole_bulk_issue_and_a_schedule_catches_the_rest(
         "bulk1@example.org",
         "bulk2@example.org",
     ]
+
+
+def test_templates_print_their_logo_and_signature_on_letter_paper(clinician_claim):
+    import io
+
+    from django.core.files.base import ContentFile
+    from pypdf import PdfReader
+    from wagtail.images.models import Image
+
+    from certificates.models import PageSize
+    from certificates.pdf import qr_png
+
+    def image(title: str) -> Image:
+        made = Image(title=title)
+        made.file.save(f"{title}.png", ContentFile(qr_png(title)), save=False)
+        made.width, made.height = 33, 33
+        made.save()
+        return made
+
+    template = services.default_template()
+    template.page_size = PageSize.LETTER
+    template.logo, template.signature = image("logo"), image("signature")
+    template.save()
+    certificate = services.issue_certificate(claim=clinician_claim)
+    reader = PdfReader(io.BytesIO(stored_bytes(certificate)))
+    [page] = reader.pages
+    assert (round(page.mediabox.width), round(page.mediabox.height)) == (792, 612)
+    assert len(page.images) == 3
+    assert certificate.template_version == 2
