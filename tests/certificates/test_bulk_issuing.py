@@ -6,6 +6,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
 
+from certificates.management.commands.issue_certificates import progress_bar
 from certificates.models import Certificate, IssuingRun
 from tests.certificates.factories import claim, default_activity
 
@@ -27,29 +28,30 @@ def claims_for(make_learner, count: int, *, incomplete: int = 0):
     return activity, made
 
 
-# The command waits for the queue, which runs tasks after commit: real commits here.
-@pytest.mark.django_db(transaction=True)
 def test_the_command_issues_in_chunks_with_a_progress_bar(
-    make_learner, settings, mailoutbox, caplog
+    make_learner, settings, mailoutbox, caplog, django_capture_on_commit_callbacks
 ):
     settings.CERTIFICATES_RENDER_CHUNK = 2
     activity, _claims = claims_for(make_learner, 5, incomplete=1)
     out = io.StringIO()
     with caplog.at_level(logging.WARNING, logger="certificates"):
-        call_command("issue_certificates", activity.slug, "--timeout=60", stdout=out)
+        with django_capture_on_commit_callbacks(execute=True):
+            call_command("issue_certificates", activity.slug, "--no-wait", stdout=out)
     run = IssuingRun.objects.get()
+    assert f"Issuing run {run.uuid}" in out.getvalue()
     assert run.status == IssuingRun.Status.FINISHED
     assert (run.total, run.done, run.issued, run.refused) == (6, 6, 5, 1)
-    assert "[##############################] 100% 6/6 (5 issued, 1 refused)" in (
-        out.getvalue()
+    assert progress_bar(run) == (
+        "[##############################] 100% 6/6 (5 issued, 1 refused)"
     )
+    run.done = 3
+    assert progress_bar(run).startswith("[###############...............]  50% 3/6")
     assert Certificate.objects.valid().count() == 5
     assert len(mailoutbox) == 5
     assert "not complete" in caplog.text
 
-    call_command(
-        "issue_certificates", activity.slug, "--timeout=60", stdout=io.StringIO()
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("issue_certificates", activity.slug, "--no-wait", stdout=out)
     assert Certificate.objects.count() == 5
     assert IssuingRun.objects.order_by("-created_at").first().issued == 0
 

@@ -172,7 +172,7 @@ def test_only_the_learner_or_staff_can_download(
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_twenty_concurrent_issuers_make_one_valid_certificate(clinician):
     the_claim = claim(clinician)
     barrier = threading.Barrier(20)
