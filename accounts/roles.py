@@ -28,8 +28,12 @@ _WAGTAIL_ADMIN = ["wagtailadmin.access_admin"]
 
 ROLE_PERMISSIONS: dict[Role, list[str]] = {
     Role.PATIENT: [],
-    Role.CLINICIAN: ["meetings.schedule_meeting"],
-    Role.SPECIALIST: [],
+    Role.CLINICIAN: [
+        "meetings.schedule_meeting",
+        "visits.provide_care",
+        "visits.break_glass",
+    ],
+    Role.SPECIALIST: ["visits.receive_referrals"],
     Role.EDITOR: _WAGTAIL_ADMIN
     + [
         "wagtailimages.add_image",
@@ -38,6 +42,15 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "wagtaildocs.add_document",
         "wagtaildocs.change_document",
         "wagtaildocs.choose_document",
+        # cms: page permissions are GroupPagePermission rows, see cms.setup.
+        "cms.add_alert",
+        "cms.change_alert",
+        "cms.delete_alert",
+        "cms.publish_alert",
+        "simple_translation.submit_translation",
+        "wagtailsearchpromotions.add_searchpromotion",
+        "wagtailsearchpromotions.change_searchpromotion",
+        "wagtailsearchpromotions.delete_searchpromotion",
     ],
     Role.CLINICAL_REVIEWER: _WAGTAIL_ADMIN,
     Role.CME_COORDINATOR: _WAGTAIL_ADMIN
@@ -64,6 +77,8 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "meetings.view_occurrence",
         "meetings.view_actionitem",
         "courses.view_enrolment",
+        "visits.search_audit",
+        "visits.review_break_glass",
     ],
     Role.SITE_ADMINISTRATOR: _WAGTAIL_ADMIN
     + [

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "meetings",
     "courses",
     "certificates",
+    "visits",
     "cms",
     "ops",
     # Wagtail
@@ -341,7 +342,11 @@ LOGGING = {
     },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # Wagtail logs every background task (reference index updates) at INFO.
+        "django_tasks": {"level": "WARNING"},
+    },
 }
 
 # --- Demo -------------------------------------------------------------------------
@@ -410,3 +415,53 @@ CERTIFICATES_RENDER_CHUNK = env_int("CERTIFICATES_RENDER_CHUNK", 100, minimum=1)
 MFA_REQUIRED_PATH_PREFIXES += ["/certificates/manage/"]
 # WeasyPrint reports every rendering step at INFO; keep its warnings only.
 LOGGING["loggers"]["weasyprint"] = {"level": "WARNING"}
+# --- visits ---
+# How long before a visit the patient may still cancel or reschedule it.
+VISITS_CANCEL_CUTOFF_HOURS = env_int("VISITS_CANCEL_CUTOFF_HOURS", 2, minimum=0)
+# Minutes after the start before a patient who never checked in becomes a no-show.
+VISITS_NO_SHOW_GRACE_MINUTES = env_int("VISITS_NO_SHOW_GRACE_MINUTES", 15, minimum=1)
+# Hours before a visit when the reminder email goes out.
+VISITS_REMINDER_HOURS = env_int("VISITS_REMINDER_HOURS", 24, minimum=1)
+# Minutes an alert may stay unacknowledged before it escalates.
+VISITS_ALERT_ESCALATION_MINUTES = env_int(
+    "VISITS_ALERT_ESCALATION_MINUTES", 60, minimum=1
+)
+# Address that receives escalated monitoring alerts (no clinical details in it).
+VISITS_ESCALATION_EMAIL = env_str(
+    "VISITS_ESCALATION_EMAIL", "oncall@telecampus.example"
+)
+# Largest accepted upload (readings files, documents and images), in bytes.
+VISITS_UPLOAD_MAX_BYTES = env_int(
+    "VISITS_UPLOAD_MAX_BYTES", 2 * 1024 * 1024, minimum=1024
+)
+# Longest break-glass access, in minutes.
+VISITS_BREAK_GLASS_MINUTES = env_int("VISITS_BREAK_GLASS_MINUTES", 60, minimum=5)
+# Days a specialist may read what a referral shares.
+VISITS_REFERRAL_ACCESS_DAYS = env_int("VISITS_REFERRAL_ACCESS_DAYS", 30, minimum=1)
+# --- cms ---
+INSTALLED_APPS += [
+    "wagtail.contrib.simple_translation",
+    "wagtail.contrib.sitemaps",
+    "wagtail.contrib.table_block",
+    "wagtail.api.v2",
+    "rest_framework",
+]
+# The anonymous page cache sits before sessions so a cached page costs no database
+# work; it only stores responses that cms pages marked as cacheable.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware"),
+    "cms.middleware.AnonymousPageCacheMiddleware",
+)
+WAGTAIL_I18N_ENABLED = True
+WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
+# Seconds an anonymous page (and the alert banner) may be served from the cache. The
+# cache never outlives the next alert start or end; 0 turns caching off (tests do,
+# so that rolled-back test data never leaks through the process-wide cache).
+CMS_PAGE_CACHE_SECONDS = env_int(
+    "CMS_PAGE_CACHE_SECONDS", 0 if RUNNING_TESTS else 300, minimum=0
+)
+# An article's next clinical review falls this many months after its last review.
+CMS_REVIEW_INTERVAL_MONTHS = env_int("CMS_REVIEW_INTERVAL_MONTHS", 12, minimum=1)
+# Longest search query we act on; longer input is cut, never refused.
+CMS_SEARCH_MAX_QUERY_LENGTH = env_int("CMS_SEARCH_MAX_QUERY_LENGTH", 200, minimum=10)
+REST_FRAMEWORK = {"DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]}

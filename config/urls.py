@@ -1,12 +1,17 @@
 from allauth.account.decorators import secure_admin_login
 from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from cms.api import api_router
+from cms.sitemaps import AllLanguagesSitemap
+from cms.views import alerts_api
 from ops.views import healthz
 
 # Django admin is for site administrators only; its sign-in goes through allauth
@@ -21,10 +26,14 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/", include("allauth.urls")),
     path("account/", include("accounts.urls")),
+    path("api/v2/alerts/", alerts_api, name="api_alerts"),
+    path("api/v2/", api_router.urls),
+    path("sitemap.xml", sitemap, {"sitemaps": {"pages": AllLanguagesSitemap}}),
     # --- app URLs added by later issues go below this line ---
     path("meetings/", include("meetings.urls")),
     path("courses/", include("courses.urls")),
     path("certificates/", include("certificates.urls")),
+    path("visits/", include("visits.urls")),
 ]
 
 if settings.DEBUG:
@@ -38,5 +47,10 @@ if settings.BENCHMARK_ENDPOINTS:
         path("_bench/bare-post", bench_views.bare_post),
     ]
 
-# Wagtail's page serving comes last: it matches every remaining path.
-urlpatterns += [path("", include(wagtail_urls))]
+# Public content in English at / and in Spanish under /es/. Wagtail's page serving
+# comes last: it matches every remaining path.
+urlpatterns += i18n_patterns(
+    path("", include("cms.urls")),
+    path("", include(wagtail_urls)),
+    prefix_default_language=False,
+)

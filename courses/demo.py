@@ -15,11 +15,10 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from wagtail.documents.models import Document
-from wagtail.models import GroupPagePermission
+from wagtail.models import GroupPagePermission, Site
 
 from accounts.models import ProfessionalIdentifier, User
 from accounts.roles import Role
-from cms.models import HomePage
 from courses import services
 from courses.models import (
     ActivityFormat,
@@ -164,7 +163,9 @@ def _catalogue() -> CatalogueIndexPage:
     existing = CatalogueIndexPage.objects.first()
     if existing:
         return existing
-    home = HomePage.objects.get(depth=2)
+    # The default site's root is the English home page (cms sits above courses, so
+    # courses finds it through Wagtail rather than importing cms).
+    home = Site.objects.get(is_default_site=True).root_page
     page = CatalogueIndexPage(
         title="CME activities",
         slug="cme",

@@ -5,6 +5,8 @@ import shutil
 
 import pytest
 from django.conf import settings
+from django.core.cache import caches
+from django.db import connections
 
 from accounts.roles import Role
 from accounts.services import activate_totp, create_user
@@ -17,9 +19,28 @@ CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 PASSWORD = "correct-horse-battery-staple"
 
 
+def _restore_migration_data_after(item) -> None:
+    """Transactional tests truncate every table, including the rows our migrations
+    create (Wagtail's root page and collection, the home page, the heartbeat
+    schedule). Serialized rollback puts them back, so test order never matters."""
+    marker = item.get_closest_marker("django_db")
+    if (
+        marker
+        and marker.kwargs.get("transaction")
+        and not marker.kwargs.get("serialized_rollback")
+    ):
+        item.add_marker(
+            pytest.mark.django_db(
+                *marker.args, **marker.kwargs, serialized_rollback=True
+            ),
+            append=False,
+        )
+
+
 def pytest_collection_modifyitems(config, items):
     chromium_found = shutil.which(CHROMIUM) is not None
     for item in items:
+        _restore_migration_data_after(item)
         if "page" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.browser)
         if item.get_closest_marker("browser") and not chromium_found:
@@ -38,6 +59,30 @@ def pytest_collection_modifyitems(config, items):
                     reason="concurrency proofs need PostgreSQL; set DATABASE_URL"
                 )
             )
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup):
+    """Let every connection object restore the post-migrate snapshot.
+
+    Django keeps the serialized snapshot on the connection object that created the
+    test database. Playwright's sync API runs tests inside a greenlet, where Django's
+    context-local connection handler hands out a fresh connection object without it,
+    and serialized rollback then silently restores nothing. Putting the snapshot on
+    the backend class makes every connection object see it.
+    """
+    connection = connections["default"]
+    snapshot = getattr(connection, "_test_serialized_contents", None)
+    if snapshot is not None:
+        type(connection)._test_serialized_contents = snapshot
+
+
+@pytest.fixture(autouse=True)
+def _empty_caches():
+    """The local-memory cache outlives a test; a page cached by one test (for example
+    a 404 while the tree was empty) must not be served to the next."""
+    for alias in settings.CACHES:
+        caches[alias].clear()
 
 
 @pytest.fixture(scope="session")

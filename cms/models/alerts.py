@@ -1,0 +1,138 @@
+"""Public-health alerts and the people who asked to receive them by email."""
+
+import datetime
+import uuid
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Min
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from wagtail import blocks
+from wagtail.admin.panels import FieldPanel, FieldRowPanel
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import DraftStateMixin, RevisionMixin
+
+
+class AlertSeverity(models.IntegerChoices):
+    """Higher is more severe; banners list the most severe first."""
+
+    INFORMATION = 10, _("Information")
+    ADVISORY = 20, _("Advisory")
+    WARNING = 30, _("Warning")
+    EMERGENCY = 40, _("Emergency")
+
+
+class AlertQuerySet(models.QuerySet):
+    def active(self, now: datetime.datetime | None = None):
+        now = now or timezone.now()
+        return self.filter(live=True, start__lte=now, end__gt=now).order_by(
+            "-severity", "-start"
+        )
+
+    def seconds_until_next_change(self, now: datetime.datetime) -> float | None:
+        """Seconds until a live alert starts or ends (None when nothing is coming)."""
+        upcoming = self.filter(live=True).aggregate(
+            next_start=Min("start", filter=models.Q(start__gt=now)),
+            next_end=Min("end", filter=models.Q(end__gt=now)),
+        )
+        moments = [moment for moment in upcoming.values() if moment is not None]
+        if not moments:
+            return None
+        return (min(moments) - now).total_seconds()
+
+
+class LinkBlock(blocks.StructBlock):
+    url = blocks.URLBlock(label=_("address"))
+    text = blocks.CharBlock(label=_("link text"), max_length=120)
+
+
+class Alert(DraftStateMixin, RevisionMixin, models.Model):
+    """A public-health alert shown as a banner on every public page while active."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    title = models.CharField(_("title"), max_length=160)
+    severity = models.PositiveSmallIntegerField(
+        _("severity"), choices=AlertSeverity.choices, default=AlertSeverity.ADVISORY
+    )
+    areas = models.CharField(
+        _("affected areas or facilities"),
+        max_length=250,
+        blank=True,
+        help_text=_("For example: Travis County clinics, North campus."),
+    )
+    body = RichTextField(
+        _("what people should do"), features=["bold", "italic", "ul", "link"]
+    )
+    links = StreamField([("link", LinkBlock())], verbose_name=_("links"), blank=True)
+    start = models.DateTimeField(_("start"), default=timezone.now)
+    end = models.DateTimeField(_("end"))
+    # Set once the subscriber emails for this alert have gone out (at most once).
+    notified_at = models.DateTimeField(null=True, blank=True, editable=False)
+    _revisions = GenericRelation("wagtailcore.Revision", related_query_name="alert")
+
+    objects = AlertQuerySet.as_manager()
+
+    panels = [
+        FieldPanel("title"),
+        FieldRowPanel([FieldPanel("severity"), FieldPanel("areas")]),
+        FieldPanel("body"),
+        FieldPanel("links"),
+        FieldRowPanel([FieldPanel("start"), FieldPanel("end")]),
+    ]
+
+    class Meta:
+        verbose_name = _("public-health alert")
+        ordering = ["-start"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end__gt=models.F("start")),
+                name="cms_alert_ends_after_start",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("cms:alert_detail", kwargs={"uuid": self.uuid})
+
+    def clean(self):
+        super().clean()
+        if self.start and self.end and self.end <= self.start:
+            raise ValidationError(
+                {"end": _("The end must be later than the start of the alert.")}
+            )
+
+    @property
+    def revisions(self):
+        return self._revisions
+
+    @property
+    def severity_slug(self) -> str:
+        return AlertSeverity(self.severity).name.lower()
+
+    def is_active(self, now: datetime.datetime | None = None) -> bool:
+        now = now or timezone.now()
+        return self.live and self.start <= now < self.end
+
+
+class AlertSubscription(models.Model):
+    """A signed-in person who wants public-health alerts by email."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="alert_subscription",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("alert subscription")
+
+    def __str__(self) -> str:
+        return str(self.user)

@@ -1,0 +1,137 @@
+import datetime
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+from wagtail.models import GroupPagePermission, Workflow, WorkflowPage, WorkflowState
+from wagtail.test.utils.form_data import (
+    nested_form_data,
+    querydict_from_html,
+    rich_text,
+    streamfield,
+)
+
+from cms.models import ArticlePage
+from cms.setup import WORKFLOW_NAME, run_setup
+from tests.cms.factories import PARAGRAPH, make_article, make_topic
+
+pytestmark = pytest.mark.django_db
+
+
+def _edit_form(client, page) -> dict:
+    """The edit form as the browser would post it (StreamField data is built by
+    the page's JavaScript, so it is rebuilt here)."""
+    response = client.get(reverse("wagtailadmin_pages:edit", args=[page.pk]))
+    assert response.status_code == 200
+    data = querydict_from_html(response.content.decode(), form_id="page-edit-form")
+    data.update(
+        nested_form_data({"body": streamfield([("paragraph", rich_text(PARAGRAPH))])})
+    )
+    return data
+
+
+def _submit_as(client, editor, page, **changes):
+    client.force_login(editor)
+    data = _edit_form(client, page)
+    data.update(changes)
+    data["action-submit"] = "Submit to Clinical review"
+    return client.post(reverse("wagtailadmin_pages:edit", args=[page.pk]), data)
+
+
+def _approve_as(client, reviewer, page):
+    client.force_login(reviewer)
+    state = WorkflowState.objects.get(object_id=str(page.pk), status="in_progress")
+    task_state = state.current_task_state
+    return client.post(
+        reverse(
+            "wagtailadmin_pages:workflow_action",
+            args=[page.pk, "approve", task_state.pk],
+        ),
+        {"comment": "Clinically accurate."},
+    )
+
+
+def test_every_topic_is_under_clinical_review():
+    topic = make_topic()
+    workflow = Workflow.objects.get(name=WORKFLOW_NAME)
+    assert WorkflowPage.objects.get(page=topic).workflow == workflow
+    article = make_article(topic=topic)
+    assert article.get_workflow() == workflow
+    task = workflow.tasks.get().specific
+    assert list(task.groups.values_list("name", flat=True)) == ["clinical_reviewer"]
+
+
+def test_setup_is_idempotent():
+    topic = make_topic()
+    run_setup()
+    run_setup()
+    assert Workflow.objects.filter(name=WORKFLOW_NAME).count() == 1
+    assert WorkflowPage.objects.filter(page=topic).count() == 1
+
+    def codenames(group: str) -> list[str]:
+        return sorted(
+            GroupPagePermission.objects.filter(
+                page=topic, group__name=group
+            ).values_list("permission__codename", flat=True)
+        )
+
+    # Editors may draft but never publish; approval publishes as the reviewer.
+    assert codenames("editor") == ["add_page", "change_page"]
+    assert codenames("clinical_reviewer") == ["change_page", "publish_page"]
+
+
+def test_editor_cannot_publish_directly(client, editor):
+    article = make_article(topic=make_topic(), live=False, title="Draft")
+    client.force_login(editor)
+    data = _edit_form(client, article)
+    data["action-publish"] = "Publish"
+    client.post(reverse("wagtailadmin_pages:edit", args=[article.pk]), data)
+    article.refresh_from_db()
+    assert not article.live
+    response = client.get(reverse("wagtailadmin_pages:edit", args=[article.pk]))
+    assert 'name="action-publish"' not in response.content.decode()
+    assert 'name="action-submit"' in response.content.decode()
+
+
+def test_editor_submits_and_reviewer_approval_publishes(client, editor, reviewer):
+    article = make_article(topic=make_topic(), live=False, title="Sun safety")
+    response = _submit_as(client, editor, article, title="Sun safety for families")
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert not article.live
+    assert article.current_workflow_state.status == WorkflowState.STATUS_IN_PROGRESS
+    assert client.get(article.url or "/sun-safety/").status_code == 404
+
+    response = _approve_as(client, reviewer, article)
+    assert response.status_code in (200, 302)
+    article.refresh_from_db()
+    assert article.live
+    assert article.title == "Sun safety for families"
+    assert article.live_revision.user == editor
+
+
+def test_other_staff_cannot_approve(client, editor, coordinator):
+    article = make_article(topic=make_topic(), live=False)
+    _submit_as(client, editor, article)
+    response = _approve_as(client, coordinator, article)
+    assert response.status_code in (302, 403)
+    article.refresh_from_db()
+    assert not article.live
+
+
+def test_scheduled_publishing_after_approval(client, editor, reviewer, time_machine):
+    article = make_article(topic=make_topic(), live=False)
+    go_live = timezone.now() + datetime.timedelta(days=2)
+    _submit_as(
+        client,
+        editor,
+        article,
+        go_live_at=timezone.localtime(go_live).strftime("%Y-%m-%d %H:%M"),
+    )
+    _approve_as(client, reviewer, article)
+    article.refresh_from_db()
+    assert not article.live
+    time_machine.move_to(go_live + datetime.timedelta(minutes=5))
+    call_command("publish_scheduled", verbosity=0)
+    assert ArticlePage.objects.get(pk=article.pk).live

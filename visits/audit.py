@@ -1,0 +1,36 @@
+"""Writes the append-only PHI audit trail: who, what, when, from where.
+
+Called by visits.access (every allowed or refused look at PHI) and by services
+run outside a request (the FHIR export command).
+"""
+
+from django.http import HttpRequest
+
+from visits.models import AuditEvent
+
+
+def client_ip(request: HttpRequest | None) -> str | None:
+    # REMOTE_ADDR is the only address we can trust; a proxy in front must set it.
+    return request.META.get("REMOTE_ADDR") or None if request else None
+
+
+def record_event(
+    *,
+    actor,
+    action: str,
+    what: str,
+    patient=None,
+    object_uuid=None,
+    request: HttpRequest | None = None,
+    path: str = "",
+) -> AuditEvent:
+    return AuditEvent.objects.create(
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        action=action,
+        patient=patient,
+        what=what,
+        object_uuid=object_uuid,
+        path=(request.get_full_path() if request else path)[:300],
+        ip_address=client_ip(request),
+        user_agent=(request.META.get("HTTP_USER_AGENT", "") if request else "")[:200],
+    )

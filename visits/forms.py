@@ -1,0 +1,238 @@
+"""Visits' forms. Each field has a label; errors are full sentences."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from visits.models import Reading, VisitType
+from visits.questionnaires import QUESTIONNAIRES, SCALE, questionnaires_for
+
+
+class BookingForm(forms.Form):
+    slot = forms.CharField(widget=forms.HiddenInput)
+    reason = forms.CharField(
+        label=_("What would you like help with? (optional)"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class IntakeForm(forms.Form):
+    """Built from the visit type: its free-text questions plus PHQ-9/GAD-7 items."""
+
+    def __init__(self, *args, visit_type: VisitType, **kwargs):
+        super().__init__(*args, **kwargs)
+        for question in visit_type.intake_questions:
+            self.fields[f"q_{question['key']}"] = forms.CharField(
+                label=question["text"],
+                required=False,
+                max_length=2000,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+        for key in questionnaires_for(visit_type.questionnaire):
+            for number, item in enumerate(QUESTIONNAIRES[key], start=1):
+                self.fields[f"{key}_{number}"] = forms.TypedChoiceField(
+                    label=item,
+                    choices=SCALE,
+                    coerce=int,
+                    widget=forms.RadioSelect,
+                )
+
+    def answers(self) -> dict[str, str]:
+        return {
+            name[2:]: value
+            for name, value in self.cleaned_data.items()
+            if name.startswith("q_")
+        }
+
+    def scores(self) -> dict[str, list[int]]:
+        scores: dict[str, list[int]] = {}
+        for key in QUESTIONNAIRES:
+            items = [
+                value
+                for name, value in self.cleaned_data.items()
+                if name.startswith(f"{key}_")
+            ]
+            if items:
+                scores[key] = items
+        return scores
+
+
+class ConsentForm(forms.Form):
+    agree = forms.BooleanField(
+        label=_("I have read the consent above and I agree to it."), required=True
+    )
+
+
+class NoteForm(forms.Form):
+    subjective = forms.CharField(
+        label=_("Subjective"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    objective = forms.CharField(
+        label=_("Objective"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    assessment = forms.CharField(
+        label=_("Assessment"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    plan = forms.CharField(
+        label=_("Plan"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    patient_instructions = forms.CharField(
+        label=_("Instructions for the patient"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class AddendumForm(forms.Form):
+    text = forms.CharField(
+        label=_("Addendum"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class MessageForm(forms.Form):
+    body = forms.CharField(
+        label=_("Your message"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class FollowUpForm(forms.Form):
+    visit_type = forms.ModelChoiceField(
+        label=_("Kind of visit"),
+        queryset=VisitType.objects.filter(is_active=True),
+        to_field_name="code",
+    )
+    within_days = forms.IntegerField(
+        label=_("Within how many days"), min_value=1, max_value=365
+    )
+    note = forms.CharField(
+        label=_("Note for the patient"), required=False, max_length=300
+    )
+
+
+class RefillRequestForm(forms.Form):
+    clinician = forms.ChoiceField(label=_("Clinician"))
+    medication = forms.CharField(label=_("Medication"), max_length=200)
+    dosage = forms.CharField(label=_("Dose and how often"), max_length=200)
+
+    def __init__(self, *args, clinicians, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.clinicians = {str(c.uuid): c for c in clinicians}
+        self.fields["clinician"].choices = [
+            (key, person.display_name) for key, person in self.clinicians.items()
+        ]
+
+
+class RefillDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[("approve", _("Approve")), ("deny", _("Deny"))],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label=_("Reason (required when you deny)"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class ReadingForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Measurement"), choices=Reading.Kind.choices)
+    measured_at = forms.DateTimeField(
+        label=_("Measured at (your local time)"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    )
+    systolic = forms.IntegerField(label=_("Systolic (mm[Hg])"), required=False)
+    diastolic = forms.IntegerField(label=_("Diastolic (mm[Hg])"), required=False)
+    heart_rate = forms.IntegerField(label=_("Heart rate (/min)"), required=False)
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(label=_("File"))
+
+
+class DocumentForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    file = forms.FileField(label=_("Image (PNG or JPEG) or PDF"))
+
+
+class ThresholdForm(forms.Form):
+    systolic_max = forms.IntegerField(label=_("Highest systolic (mm[Hg])"))
+    diastolic_max = forms.IntegerField(label=_("Highest diastolic (mm[Hg])"))
+    heart_rate_min = forms.IntegerField(label=_("Lowest heart rate (/min)"))
+    heart_rate_max = forms.IntegerField(label=_("Highest heart rate (/min)"))
+
+
+class ReferralForm(forms.Form):
+    specialist = forms.ChoiceField(label=_("Specialist"))
+    reason = forms.CharField(
+        label=_("Reason for the referral"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+    notes = forms.MultipleChoiceField(
+        label=_("Signed notes to share"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    documents = forms.MultipleChoiceField(
+        label=_("Documents and images to share"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    days = forms.IntegerField(
+        label=_("Access lasts (days)"), min_value=1, max_value=90, initial=30
+    )
+
+    def __init__(self, *args, specialists, notes, documents, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["specialist"].choices = [
+            (str(s.uuid), s.display_name) for s in specialists
+        ]
+        self.fields["notes"].choices = [
+            (str(n.uuid), f"{n.visit.visit_type.name}, {n.visit.start:%Y-%m-%d}")
+            for n in notes
+        ]
+        self.fields["documents"].choices = [(str(d.uuid), d.title) for d in documents]
+
+
+class CareMeetingForm(forms.Form):
+    start = forms.DateTimeField(
+        label=_("Start (your local time)"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    )
+    duration_minutes = forms.IntegerField(
+        label=_("Length in minutes"), min_value=10, max_value=120, initial=30
+    )
+
+
+class BreakGlassForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why do you need emergency access?"),
+        min_length=15,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class ReviewForm(forms.Form):
+    note = forms.CharField(
+        label=_("Review note"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class AuditSearchForm(forms.Form):
+    actor = forms.CharField(label=_("Who (username)"), required=False, max_length=150)
+    patient = forms.CharField(
+        label=_("Patient (username)"), required=False, max_length=150
+    )
+    action = forms.ChoiceField(label=_("Action"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        from visits.models import AuditEvent
+
+        super().__init__(*args, **kwargs)
+        self.fields["action"].choices = [("", _("Any")), *AuditEvent.Action.choices]

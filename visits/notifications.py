@@ -1,0 +1,80 @@
+"""Emails and calendar files about visits. They never carry clinical details:
+no visit type, reason, clinician specialty or note; only the time and a link.
+
+Called by visits.tasks.
+"""
+
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.template.loader import render_to_string
+from django.urls import reverse
+from icalendar import Calendar, Event
+
+CALENDAR_SUMMARY = "TeleCampus video visit"
+
+
+def visit_url(visit) -> str:
+    return settings.BASE_URL + reverse("visits:visit", args=[visit.uuid])
+
+
+def visit_calendar(visit, *, cancelled: bool = False) -> bytes:
+    calendar = Calendar()
+    calendar.add("prodid", "-//TeleCampus//visits//EN")
+    calendar.add("version", "2.0")
+    calendar.add("method", "CANCEL" if cancelled else "PUBLISH")
+    event = Event()
+    event.add("uid", f"visit-{visit.uuid}@telecampus")
+    event.add("dtstamp", visit.booked_at)
+    event.add("dtstart", visit.start)
+    event.add("dtend", visit.end)
+    event.add("summary", CALENDAR_SUMMARY)
+    event.add("url", visit_url(visit))
+    event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+    calendar.add_component(event)
+    return calendar.to_ical()
+
+
+def _send(template: str, to: str, context: dict, attachment: bytes | None = None):
+    subject = render_to_string(f"visits/email/{template}_subject.txt", context)
+    body = render_to_string(f"visits/email/{template}_body.txt", context)
+    message = EmailMessage(" ".join(subject.split()), body, to=[to])
+    if attachment is not None:
+        message.attach("visit.ics", attachment, "text/calendar")
+    message.send()
+
+
+def _visit_context(visit) -> dict:
+    return {
+        "patient_start": visit.start.astimezone(ZoneInfo(visit.patient_time_zone)),
+        "patient_zone": visit.patient_time_zone,
+        "url": visit_url(visit),
+    }
+
+
+def send_booking_notice(visit) -> None:
+    _send("booked", visit.patient.email, _visit_context(visit), visit_calendar(visit))
+
+
+def send_reminder(visit) -> None:
+    _send("reminder", visit.patient.email, _visit_context(visit), visit_calendar(visit))
+
+
+def send_cancellation_notice(visit) -> None:
+    _send(
+        "cancelled",
+        visit.patient.email,
+        _visit_context(visit),
+        visit_calendar(visit, cancelled=True),
+    )
+
+
+def send_new_message_notice(*, to: str, visit) -> None:
+    _send("new_message", to, {"url": visit_url(visit)})
+
+
+def send_alert_escalation(*, to: list[str], alert) -> None:
+    url = settings.BASE_URL + reverse("visits:alerts")
+    for address in to:
+        _send("alert_escalated", address, {"url": url})

@@ -1,0 +1,63 @@
+"""Visits' background tasks (django-q2), each safe to run twice.
+
+Enqueued after commit by visits.services (notices) and by the sweeper, whose
+own task runs every minute from the one Schedule made after migrate.
+"""
+
+from django.conf import settings
+
+from accounts.models import User
+from visits import notifications
+from visits.models import Alert, CareRelationship, SecureMessage, Visit
+from visits.services.sweeper import sweep
+
+
+def sweep_visits_task() -> dict[str, int]:
+    return sweep()
+
+
+def send_booking_notice_task(visit_uuid: str) -> None:
+    visit = Visit.objects.select_related("patient").filter(uuid=visit_uuid).first()
+    if visit is not None and visit.is_active:
+        notifications.send_booking_notice(visit)
+
+
+def send_reminder_task(visit_uuid: str) -> None:
+    visit = Visit.objects.select_related("patient").filter(uuid=visit_uuid).first()
+    if visit is not None and visit.status == Visit.Status.BOOKED:
+        notifications.send_reminder(visit)
+
+
+def send_cancellation_notice_task(visit_uuid: str) -> None:
+    visit = Visit.objects.select_related("patient").filter(uuid=visit_uuid).first()
+    if visit is not None and visit.status == Visit.Status.CANCELLED:
+        notifications.send_cancellation_notice(visit)
+
+
+def send_message_notice_task(message_uuid: str) -> None:
+    message = (
+        SecureMessage.objects.select_related("visit__patient", "visit__clinician")
+        .filter(uuid=message_uuid)
+        .first()
+    )
+    if message is None:
+        return
+    visit = message.visit
+    recipient = (
+        visit.clinician if message.sender_id == visit.patient_id else visit.patient
+    )
+    notifications.send_new_message_notice(to=recipient.email, visit=visit)
+
+
+def escalate_alert_task(alert_uuid: str) -> None:
+    alert = Alert.objects.filter(uuid=alert_uuid, status=Alert.Status.OPEN).first()
+    if alert is None:
+        return
+    clinicians = User.objects.filter(
+        pk__in=CareRelationship.objects.filter(
+            patient_id=alert.patient_id, ended_at__isnull=True
+        ).values("clinician")
+    ).values_list("email", flat=True)
+    notifications.send_alert_escalation(
+        to=[settings.VISITS_ESCALATION_EMAIL, *clinicians], alert=alert
+    )

@@ -1,0 +1,1 @@
+"""Visits' views, thin: parse, ask visits.access, call one service, render."""

@@ -1,0 +1,101 @@
+"""The audit log for auditors, the patient's own access log, break-glass review."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from visits.access import refuse, role_allows
+from visits.audit import record_event
+from visits.forms import AuditSearchForm, ReviewForm
+from visits.models import AuditEvent, BreakGlassGrant
+from visits.services.booking import BookingError
+from visits.services.sharing import review_break_glass
+from visits.views.common import post_only
+
+
+@login_required
+def access_log(request):
+    """A patient sees who looked at their record (refused attempts included)."""
+    events = (
+        AuditEvent.objects.filter(patient=request.user)
+        .exclude(actor=request.user)
+        .select_related("actor")[:200]
+    )
+    return render(request, "visits/access_log.html", {"events": events})
+
+
+def _log(request, what: str, *, patient=None, write: bool = False) -> None:
+    """Auditors' own looks at PHI (names, reasons) are audited like anyone's."""
+    record_event(
+        actor=request.user,
+        action=AuditEvent.Action.WRITE
+        if write and request.method == "POST"
+        else AuditEvent.Action.READ,
+        what=what,
+        patient=patient,
+        request=request,
+    )
+
+
+def _require(request, permission: str, what: str) -> None:
+    if not role_allows(request.user, permission):
+        raise refuse(request, what=what)
+
+
+@login_required
+def audit_search(request):
+    _require(request, "visits.search_audit", "audit_log")
+    form = AuditSearchForm(request.GET or None)
+    events = AuditEvent.objects.select_related("actor", "patient")
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["actor"]:
+            events = events.filter(actor__username=data["actor"])
+        if data["patient"]:
+            events = events.filter(patient__username=data["patient"])
+        if data["action"]:
+            events = events.filter(action=data["action"])
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    _log(request, "audit_log")
+    return render(request, "visits/audit_search.html", {"form": form, "page": page})
+
+
+@login_required
+def break_glass_queue(request):
+    _require(request, "visits.review_break_glass", "break_glass_review")
+    grants = BreakGlassGrant.objects.filter(reviewed_at__isnull=True).select_related(
+        "user", "patient"
+    )
+    for found in grants:
+        _log(request, "break_glass_review", patient=found.patient)
+    return render(
+        request,
+        "visits/break_glass_queue.html",
+        {"grants": grants, "form": ReviewForm()},
+    )
+
+
+@login_required
+def break_glass_review(request, grant):
+    _require(request, "visits.review_break_glass", "break_glass_review")
+    found = BreakGlassGrant.objects.filter(uuid=grant).first()
+    if found is None:
+        raise refuse(request, what="break_glass_review")
+    _log(request, "break_glass_review", patient=found.patient, write=True)
+    if response := post_only(request):
+        return response
+    form = ReviewForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Please write a review note."))
+        return redirect("visits:break_glass_queue")
+    try:
+        review_break_glass(
+            grant=found, reviewer=request.user, note=form.cleaned_data["note"]
+        )
+    except BookingError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The review was recorded."))
+    return redirect("visits:break_glass_queue")

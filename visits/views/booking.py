@@ -1,0 +1,218 @@
+"""The visit list, booking, cancelling and rescheduling."""
+
+import uuid
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from visits.access import PATIENT_ONLY, is_care_provider
+from visits.forms import BookingForm
+from visits.models import Alert, ClinicianProfile, FollowUpProposal, Visit, VisitType
+from visits.services.booking import (
+    BookingError,
+    book_visit,
+    can_change,
+    cancel_visit,
+    reschedule_visit,
+)
+from visits.services.slots import free_slots, parse_clinic_time
+from visits.views.common import load_visit
+
+SEARCH_DAYS = 14
+
+
+@login_required
+def home(request):
+    user = request.user
+    now = timezone.now()
+    context = {"now": now, "is_clinician": is_care_provider(user)}
+    if is_care_provider(user):
+        context["clinician_visits"] = (
+            Visit.objects.filter(clinician=user, end__gte=now - timedelta(hours=12))
+            .select_related("patient", "visit_type")
+            .order_by("start")[:50]
+        )
+        context["open_alerts"] = (
+            Alert.objects.filter(
+                status=Alert.Status.OPEN, patient__visits_as_patient__clinician=user
+            )
+            .distinct()
+            .count()
+        )
+    context["my_visits"] = Visit.objects.filter(patient=user).select_related(
+        "clinician", "visit_type"
+    )
+    context["proposals"] = FollowUpProposal.objects.filter(
+        visit__patient=user, status=FollowUpProposal.Status.PROPOSED
+    ).select_related("visit_type")
+    return render(request, "visits/home.html", context)
+
+
+def _slot_choices(request, visit_type, clinicians=None):
+    today = timezone.localdate()
+    slots = free_slots(
+        visit_type=visit_type, start_date=today, days=SEARCH_DAYS, clinicians=clinicians
+    )
+    patient_zone = ZoneInfo(request.user.time_zone)
+    return [
+        {
+            "value": f"{slot.clinician_uuid}|{slot.value}",
+            "clinician": slot.clinician_name,
+            "clinic_time": slot.clinic_start,
+            "clinic_zone": slot.clinic_zone,
+            "patient_time": slot.start.astimezone(patient_zone),
+        }
+        for slot in slots[:200]
+    ]
+
+
+def _parse_slot(value: str):
+    """The slot value is "<clinician uuid>|<clinic wall-clock time>"."""
+    clinician_uuid, _sep, local = value.partition("|")
+    try:
+        clinician_uuid = uuid.UUID(clinician_uuid)
+    except ValueError:
+        raise BookingError(_("Please choose one of the times offered.")) from None
+    profile = (
+        ClinicianProfile.objects.select_related("clinician")
+        .filter(clinician__uuid=clinician_uuid)
+        .first()
+    )
+    if profile is None:
+        raise BookingError(_("Please choose one of the times offered."))
+    try:
+        start = parse_clinic_time(local, profile.time_zone)
+    except ValueError as exc:  # NonexistentLocalTime too: its text says why
+        raise BookingError(str(exc)) from None
+    return profile.clinician, start
+
+
+@login_required
+def book(request):
+    visit_types = VisitType.objects.filter(is_active=True)
+    chosen = visit_types.filter(code=request.GET.get("type", "")).first()
+    form = BookingForm(request.POST or None)
+    error = ""
+    if request.method == "POST" and chosen and form.is_valid():
+        try:
+            clinician, start = _parse_slot(form.cleaned_data["slot"])
+            visit = book_visit(
+                patient=request.user,
+                clinician=clinician,
+                visit_type=chosen,
+                start=start,
+                reason=form.cleaned_data["reason"],
+            )
+        except BookingError as exc:
+            error = exc.message
+        else:
+            messages.success(request, _("Your visit is booked. We sent you an email."))
+            return redirect("visits:intake", visit.uuid)
+    elif request.method == "POST":
+        error = _("Please choose a kind of visit and one of the times offered.")
+    return render(
+        request,
+        "visits/book.html",
+        {
+            "visit_types": visit_types,
+            "chosen": chosen,
+            "slots": _slot_choices(request, chosen) if chosen else [],
+            "form": form,
+            "error": error,
+        },
+        status=409 if error else 200,
+    )
+
+
+@login_required
+def visit_detail(request, visit):
+    visit = load_visit(request, visit, what="visit")
+    return render(
+        request,
+        "visits/visit_detail.html",
+        {
+            "visit": visit,
+            "is_patient": visit.patient_id == request.user.pk,
+            "is_clinician": visit.clinician_id == request.user.pk,
+            "can_change": can_change(visit),
+            "patient_start": visit.start.astimezone(ZoneInfo(visit.patient_time_zone)),
+            "clinic_start": visit.start.astimezone(ZoneInfo(visit.time_zone)),
+        },
+    )
+
+
+@login_required
+def cancel(request, visit):
+    visit = load_visit(
+        request,
+        visit,
+        what="visit",
+        accept=PATIENT_ONLY,
+        write=request.method == "POST",
+    )
+    error = ""
+    if request.method == "POST":
+        try:
+            cancel_visit(visit=visit, by=request.user)
+        except BookingError as exc:
+            error = exc.message
+        else:
+            messages.success(request, _("Your visit was cancelled."))
+            return redirect("visits:home")
+    return render(
+        request,
+        "visits/cancel.html",
+        {"visit": visit, "error": error},
+        status=409 if error else 200,
+    )
+
+
+@login_required
+def reschedule(request, visit):
+    visit = load_visit(
+        request,
+        visit,
+        what="visit",
+        accept=PATIENT_ONLY,
+        write=request.method == "POST",
+    )
+    if not can_change(visit):
+        return render(
+            request,
+            "visits/refused.html",
+            {
+                "message": _(
+                    "This visit can no longer be moved online. Please send your "
+                    "clinician a message."
+                )
+            },
+            status=409,
+        )
+    form = BookingForm(request.POST or None)
+    error = ""
+    if request.method == "POST" and form.is_valid():
+        try:
+            clinician, start = _parse_slot(form.cleaned_data["slot"])
+            if clinician.pk != visit.clinician_id:
+                raise BookingError(_("Please choose one of the times offered."))
+            moved = reschedule_visit(visit=visit, start=start)
+        except BookingError as exc:
+            error = exc.message
+        else:
+            messages.success(request, _("Your visit was moved."))
+            return redirect("visits:visit", moved.uuid)
+    slots = _slot_choices(
+        request, visit.visit_type, clinicians=User.objects.filter(pk=visit.clinician_id)
+    )
+    return render(
+        request,
+        "visits/reschedule.html",
+        {"visit": visit, "slots": slots, "form": form, "error": error},
+        status=409 if error else 200,
+    )
