@@ -33,6 +33,7 @@ from courses.models import (
 )
 from courses.services.enrolment import current_disclosure
 from courses.services.post_test import new_form_token
+from meetings.demo import GRAND_ROUNDS_TITLE
 from meetings.models import Meeting
 from meetings.services.scheduling import schedule_meeting
 
@@ -147,8 +148,8 @@ ACTIVITIES = [
         ],
     },
     {
-        "title": "Telehealth grand rounds (monthly)",
-        "slug": "telehealth-grand-rounds",
+        "title": "Medicine grand rounds (monthly)",
+        "slug": "medicine-grand-rounds",
         "activity_format": ActivityFormat.RSS,
         "summary": "A monthly live case conference for the telehealth service.",
         "objectives": "Discuss difficult telehealth cases with colleagues.",
@@ -259,19 +260,34 @@ def _activity(catalogue, spec, people) -> ActivityPage:
 
 
 def _grand_rounds_meeting(activity: ActivityPage) -> None:
+    """Link the meetings demo's grand rounds to the series (or schedule one)."""
     if Meeting.objects.filter(cme_activity_uuid=activity.uuid).exists():
         return
-    schedule_meeting(
-        organizer=User.objects.get(username="coordinator"),
+    meeting = Meeting.objects.filter(
         kind=Meeting.Kind.LECTURE,
-        title=activity.title,
-        start=activity.session_starts_at,
-        duration_minutes=60,
-        time_zone=activity.time_zone,
-        recurrence_rule="FREQ=MONTHLY;COUNT=12",
-        cme_activity_uuid=activity.uuid,
-        send_invitations=False,
+        title=GRAND_ROUNDS_TITLE,
+        cme_activity_uuid__isnull=True,
+    ).first()
+    if meeting:
+        # meetings stores which CME activity a meeting belongs to; courses sets it.
+        Meeting.objects.filter(pk=meeting.pk).update(cme_activity_uuid=activity.uuid)
+    else:
+        meeting = schedule_meeting(
+            organizer=User.objects.get(username="coordinator"),
+            kind=Meeting.Kind.LECTURE,
+            title=activity.title,
+            start=activity.session_starts_at,
+            duration_minutes=60,
+            time_zone=activity.time_zone,
+            recurrence_rule="FREQ=MONTHLY;COUNT=12",
+            cme_activity_uuid=activity.uuid,
+            send_invitations=False,
+        )
+    activity.session_starts_at = meeting.start
+    activity.session_ends_at = meeting.start + datetime.timedelta(
+        minutes=meeting.duration_minutes
     )
+    activity.save_revision().publish()
 
 
 def _coordinator_may_edit(catalogue: CatalogueIndexPage) -> None:

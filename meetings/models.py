@@ -142,15 +142,31 @@ class Meeting(models.Model):
         return user.pk in self.hosts()
 
     def participants(self):
-        """Every invited person with an account (organizer and co-hosts included)."""
+        """Every invited person with an account (organizer and co-hosts included).
+
+        Subqueries on the through tables (indexed by meeting) rather than joins, so
+        the cost stays with this meeting, not with how many meetings exist.
+        """
         from accounts.models import User
 
+        through = Meeting.invitee_groups.through.objects.filter(meeting_id=self.pk)
+        members = User.groups.through.objects.filter(
+            group_id__in=through.values("group_id")
+        )
         return User.objects.filter(
             Q(pk=self.organizer_id)
-            | Q(co_hosted_meetings=self)
-            | Q(invited_meetings=self)
-            | Q(groups__meetings=self)
-        ).distinct()
+            | Q(
+                pk__in=Meeting.co_hosts.through.objects.filter(
+                    meeting_id=self.pk
+                ).values("user_id")
+            )
+            | Q(
+                pk__in=Meeting.invitees.through.objects.filter(
+                    meeting_id=self.pk
+                ).values("user_id")
+            )
+            | Q(pk__in=members.values("user_id"))
+        )
 
     def is_participant(self, user) -> bool:
         return user.is_authenticated and self.participants().filter(pk=user.pk).exists()

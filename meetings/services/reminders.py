@@ -59,7 +59,8 @@ def _fan_out(now: datetime) -> int:
     with transaction.atomic():
         due = list(
             Occurrence.objects.filter(next_reminder_at__lte=now)
-            .select_for_update(skip_locked=True)
+            .select_related("meeting")
+            .select_for_update(skip_locked=True, of=("self",))
             .order_by("next_reminder_at")[:BATCH]
         )
         for occurrence in due:
@@ -97,7 +98,8 @@ def _send_batch(now: datetime) -> int:
     with transaction.atomic():
         rows = list(
             Reminder.objects.filter(sent_at__isnull=True)
-            .select_for_update(skip_locked=True)
+            .select_related("occurrence__meeting", "user", "guest")
+            .select_for_update(skip_locked=True, of=("self",))
             .order_by("created_at")[:BATCH]
         )
         sent = 0

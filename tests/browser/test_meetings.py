@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 
 import jwt
 import pytest
+from django.core.cache import cache
 from playwright.sync_api import expect
 
 from meetings.models import Meeting
@@ -16,6 +17,15 @@ pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 NEW_YORK = ZoneInfo("America/New_York")
 LONDON = ZoneInfo("Europe/London")
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    # allauth remembers used TOTP codes in the cache by user id, and ids repeat
+    # between tests: no sign-in here may block another test's code, or the reverse.
+    cache.clear()
+    yield
+    cache.clear()
 
 
 def token_on(page) -> dict:

@@ -5,7 +5,6 @@ import uuid
 from decimal import Decimal
 
 from django.utils import timezone
-from wagtail.models import Page
 
 from cms.models import HomePage
 from courses.models import (
@@ -149,6 +148,3 @@ def activity(
 
 def lectures_of(page: ActivityPage) -> list[LecturePage]:
     return list(LecturePage.objects.child_of(page).live().order_by("path"))
-
-
-__all__ = ["Page", "activity", "catalogue", "lectures_of", "person", "question"]

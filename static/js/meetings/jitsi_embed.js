@@ -13,7 +13,8 @@
         width: "100%",
         height: "100%",
         userInfo: { displayName: data.displayName, email: data.email },
-        configOverwrite: { prejoinConfig: { enabled: true } }
+        // The name comes from the invitation (and the token): nobody picks another.
+        configOverwrite: { prejoinConfig: { enabled: true }, readOnlyName: true }
     };
     if (data.jwt) {
         options.jwt = data.jwt;

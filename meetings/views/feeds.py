@@ -1,0 +1,56 @@
+"""Machine endpoints: the personal calendar feed and Jitsi's event-sync webhook."""
+
+import hmac
+import json
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from meetings import jitsi, services
+from meetings.models import CalendarFeed
+
+
+@login_required
+def calendar_settings(request):
+    if request.method == "POST":
+        services.regenerate_feed_secret(user=request.user)
+        messages.success(
+            request,
+            _("Your calendar address was replaced; the old one no longer works."),
+        )
+        return redirect("meetings:calendar")
+    feed = services.feed_for(request.user)
+    url = request.build_absolute_uri(f"/meetings/calendar/{feed.secret}.ics")
+    return render(request, "meetings/calendar.html", {"feed_url": url})
+
+
+def calendar_feed(request, secret: str):
+    feed = CalendarFeed.objects.select_related("user").filter(secret=secret).first()
+    if feed is None or not feed.user.is_active:
+        raise Http404
+    body = services.feed_calendar(user=feed.user)
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Cache-Control"] = "private, max-age=300"
+    return response
+
+
+@csrf_exempt
+@require_POST
+def jitsi_events(request, rest: str = ""):
+    """Prosody event-sync webhooks: shared secret, then applied at most once."""
+    secret = settings.JITSI_WEBHOOK_SECRET
+    given = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
+    if not secret or not hmac.compare_digest(given.encode(), secret.encode()):
+        return JsonResponse({"error": "forbidden"}, status=403)
+    try:
+        payload = json.loads(request.body)
+        changed = services.record_room_event(payload=payload)
+    except (ValueError, jitsi.BadEvent):
+        return JsonResponse({"error": "malformed event"}, status=400)
+    return JsonResponse({"applied": changed})

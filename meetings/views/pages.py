@@ -1,0 +1,240 @@
+"""My meetings, scheduling, meeting detail and the host's changes to a meeting."""
+
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from meetings import jitsi, services
+from meetings.forms import MeetingForm, OccurrenceMoveForm
+from meetings.models import Guest, Meeting, Occurrence
+from meetings.services.scheduling import occurrence_starts
+from meetings.views.common import (
+    hosted_meeting,
+    meeting_for,
+    occurrence_for,
+    render_local,
+)
+
+
+@login_required
+def my_meetings(request):
+    zone = ZoneInfo(request.user.time_zone)
+    now_local = timezone.now().astimezone(zone)
+    today = now_local.replace(hour=0, minute=0, second=0, microsecond=0)
+    tomorrow = today + timedelta(days=1)
+    week_end = today + timedelta(days=7 - today.weekday())
+    horizon = today + timedelta(days=35)
+    occurrences = (
+        Occurrence.objects.active()
+        .filter(
+            start__gte=today - timedelta(days=1),
+            start__lt=horizon,
+            meeting__in=Meeting.objects.visible_to(request.user).values("pk"),
+        )
+        .select_related("meeting")
+        .order_by("start")
+    )
+    sections = {"today": [], "week": [], "later": []}
+    for occurrence in occurrences:
+        local_start = occurrence.start.astimezone(zone)
+        if occurrence.end.astimezone(zone) < today:
+            continue
+        row = {
+            "occurrence": occurrence,
+            "meeting": occurrence.meeting,
+            "start": local_start,
+            "end": occurrence.end.astimezone(zone),
+        }
+        if local_start < tomorrow:
+            sections["today"].append(row)
+        elif local_start < week_end:
+            sections["week"].append(row)
+        else:
+            sections["later"].append(row)
+    return render_local(
+        request,
+        request.user.time_zone,
+        "meetings/my_meetings.html",
+        {
+            **sections,
+            "can_schedule": request.user.has_perm("meetings.schedule_meeting"),
+        },
+    )
+
+
+@login_required
+@permission_required("meetings.schedule_meeting", raise_exception=True)
+def schedule(request):
+    form = MeetingForm(request.POST or None, viewer=request.user)
+    conflicts = []
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        people = list(data["invitees"]) + list(data["co_hosts"])
+        starts, _capped = occurrence_starts(
+            start=data["start"],
+            time_zone=data["time_zone"],
+            recurrence_rule=data["recurrence_rule"],
+        )
+        conflicts = services.find_conflicts(
+            people=people, starts=starts, duration_minutes=data["duration_minutes"]
+        )
+        if not conflicts or data["schedule_anyway"]:
+            try:
+                meeting = services.schedule_meeting(
+                    organizer=request.user,
+                    kind=data["kind"],
+                    title=data["title"],
+                    agenda=data["agenda"],
+                    start=data["start"],
+                    duration_minutes=data["duration_minutes"],
+                    time_zone=data["time_zone"],
+                    recurrence_rule=data["recurrence_rule"],
+                    exceptions=data["exceptions"],
+                    invitees=data["invitees"],
+                    co_hosts=data["co_hosts"],
+                    groups=data["groups"],
+                    guest_emails=data["guest_emails"],
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(
+                    request,
+                    _("The meeting was scheduled and invitations are on their way."),
+                )
+                if (
+                    data["recurrence_rule"]
+                    and not data.get("repeat_count")
+                    and not data.get("repeat_until")
+                ):
+                    messages.warning(
+                        request,
+                        _(
+                            "The series had no end, so it was limited to "
+                            "%(count)d meetings."
+                        )
+                        % {"count": meeting.occurrences.count()},
+                    )
+                return redirect("meetings:detail", meeting.uuid)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "meetings/schedule.html",
+        {"form": form, "conflicts": conflicts},
+        status=status,
+    )
+
+
+@login_required
+def detail(request, meeting_uuid):
+    meeting = meeting_for(request, meeting_uuid)
+    zone = ZoneInfo(request.user.time_zone)
+    is_host = meeting.is_host(request.user)
+    occurrences = [
+        {
+            "occurrence": o,
+            "start": o.start.astimezone(zone),
+            "end": o.end.astimezone(zone),
+            "is_past": o.start < timezone.now(),
+        }
+        for o in meeting.occurrences.order_by("start")
+    ]
+    guests = (
+        [
+            {
+                "guest": g,
+                "link": services.guest_link(g) if is_host and g.link_is_valid() else "",
+            }
+            for g in meeting.guests.all()
+        ]
+        if is_host
+        else []
+    )
+    return render_local(
+        request,
+        request.user.time_zone,
+        "meetings/detail.html",
+        {
+            "meeting": meeting,
+            "occurrences": occurrences,
+            "is_host": is_host,
+            "guests": guests,
+            "tokens_enabled": jitsi.tokens_enabled(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def revoke_guest(request, meeting_uuid, guest_uuid):
+    meeting = hosted_meeting(request, meeting_uuid)
+    guest = get_object_or_404(Guest, meeting=meeting, uuid=guest_uuid)
+    services.revoke_guest_link(guest=guest)
+    messages.success(request, _("The guest's link no longer works."))
+    return redirect("meetings:detail", meeting.uuid)
+
+
+@login_required
+@require_POST
+def cancel(request, meeting_uuid):
+    meeting = hosted_meeting(request, meeting_uuid)
+    services.cancel_meeting(meeting=meeting)
+    messages.success(request, _("The meeting was cancelled and everyone was told."))
+    return redirect("meetings:detail", meeting.uuid)
+
+
+@login_required
+@require_POST
+def end(request, meeting_uuid):
+    meeting = hosted_meeting(request, meeting_uuid)
+    services.end_meeting(meeting=meeting)
+    messages.success(request, _("The meeting was ended; nobody can join it now."))
+    return redirect("meetings:detail", meeting.uuid)
+
+
+@login_required
+@require_POST
+def cancel_occurrence(request, meeting_uuid, occurrence_uuid):
+    meeting = hosted_meeting(request, meeting_uuid)
+    occurrence = occurrence_for(meeting, occurrence_uuid)
+    services.cancel_occurrence(occurrence=occurrence)
+    messages.success(request, _("That meeting was cancelled and everyone was told."))
+    return redirect("meetings:detail", meeting.uuid)
+
+
+@login_required
+def move_occurrence(request, meeting_uuid, occurrence_uuid):
+    meeting = hosted_meeting(request, meeting_uuid)
+    occurrence = occurrence_for(meeting, occurrence_uuid)
+    local = occurrence.start.astimezone(ZoneInfo(meeting.time_zone))
+    form = OccurrenceMoveForm(
+        request.POST or None,
+        time_zone=meeting.time_zone,
+        initial={
+            "date": local.date(),
+            "start_time": local.time(),
+            "duration_minutes": occurrence.duration_minutes,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        services.move_occurrence(
+            occurrence=occurrence,
+            start=form.cleaned_data["start"],
+            duration_minutes=form.cleaned_data["duration_minutes"],
+        )
+        messages.success(request, _("The meeting was moved and everyone was told."))
+        return redirect("meetings:detail", meeting.uuid)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "meetings/move.html",
+        {"form": form, "meeting": meeting, "occurrence": occurrence},
+        status=status,
+    )
