@@ -4,7 +4,7 @@ service; each is safe to run twice. Enqueued by certificates.services only."""
 import logging
 
 from certificates import services
-from certificates.models import Certificate, IssuingRun
+from certificates.models import IssuingRun
 from courses.models import CreditClaim
 
 logger = logging.getLogger(__name__)
@@ -26,6 +26,6 @@ def issue_run_chunk_task(run_uuid: str) -> int:
     return run.done
 
 
-def send_certificate_email_task(certificate_uuid: str) -> bool:
-    certificate = Certificate.objects.get(uuid=certificate_uuid)
-    return services.send_certificate_email(certificate=certificate)
+def send_certificate_emails_task() -> int:
+    """The sweep: queued after issuing and every few minutes by its schedule."""
+    return services.send_pending_certificate_emails()

@@ -24,7 +24,11 @@ from certificates.services.issuing import (
     issue_next_chunk,
     start_issuing_run,
 )
-from certificates.services.notifications import send_certificate_email
+from certificates.services.notifications import (
+    ensure_email_sweep_schedule,
+    send_certificate_email,
+    send_pending_certificate_emails,
+)
 from certificates.services.transcripts import issue_transcript, transcript_summary
 
 __all__ = [
@@ -35,6 +39,7 @@ __all__ = [
     "approve_name_correction",
     "decline_name_correction",
     "default_template",
+    "ensure_email_sweep_schedule",
     "enqueue_certificate_issuing",
     "issue_certificate",
     "issue_certificates",
@@ -45,6 +50,7 @@ __all__ = [
     "request_name_correction",
     "revoke_certificate",
     "send_certificate_email",
+    "send_pending_certificate_emails",
     "start_issuing_run",
     "supersede_certificate",
     "transcript_summary",

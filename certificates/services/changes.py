@@ -15,7 +15,11 @@ from django.utils.translation import gettext as _
 from certificates.codes import new_code
 from certificates.models import Certificate, NameCorrection
 from certificates.rendering import render_certificates
-from certificates.services.issuing import CertificateStateError, store_certificate
+from certificates.services.issuing import (
+    CertificateStateError,
+    queue_email_sweep,
+    store_certificate,
+)
 from certificates.snapshots import build_snapshot, missing_content
 
 logger = logging.getLogger(__name__)
@@ -87,6 +91,7 @@ def supersede_certificate(
     )
     if new is None:
         raise CertificateStateError(_("Another valid certificate already exists."))
+    queue_email_sweep()
     return new
 
 

@@ -135,13 +135,16 @@ def store_certificate(
             if Certificate.objects.filter(code=code).exists():
                 raise
             continue
-        transaction.on_commit(
-            lambda uuid=str(certificate.uuid): async_task(
-                "certificates.tasks.send_certificate_email_task", uuid
-            )
-        )
         return certificate
     raise IntegrityError("No free position in the revocation status list.")
+
+
+def queue_email_sweep() -> None:
+    """One sweep mails every new certificate (a bulk run queues one task per chunk,
+    not one per learner); the periodic schedule catches anything left over."""
+    transaction.on_commit(
+        lambda: async_task("certificates.tasks.send_certificate_emails_task")
+    )
 
 
 def issue_certificates(
@@ -165,6 +168,19 @@ def issue_certificates(
         )
         if existing:
             outcome.existing.append(existing)
+            continue
+        if Certificate.objects.filter(
+            claim=claim, status=Certificate.Status.REVOKED
+        ).exists():
+            outcome.refused.append(
+                _refuse(
+                    claim,
+                    _(
+                        "The certificate for this claim was revoked, so it is not "
+                        "issued again."
+                    ),
+                )
+            )
             continue
         if refusal := _completion_refusal(claim):
             outcome.refused.append(_refuse(claim, refusal))
@@ -199,6 +215,8 @@ def issue_certificates(
             )
         else:
             outcome.issued.append(certificate)
+    if outcome.issued:
+        queue_email_sweep()
     return outcome
 
 

@@ -1,4 +1,5 @@
-"""Emails to learners about their certificates. Called by tasks only."""
+"""Emails to learners about their certificates. Called by tasks only: right after
+issuing, and by the periodic sweep (one django-q schedule) for anything missed."""
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -9,6 +10,9 @@ from django.utils import timezone
 
 from certificates.models import Certificate
 from certificates.rendering import verification_url
+
+EMAIL_SWEEP_SCHEDULE_NAME = "certificates: email new certificates"
+EMAIL_SWEEP_BATCH = 200
 
 
 @transaction.atomic
@@ -39,3 +43,26 @@ def send_certificate_email(*, certificate: Certificate) -> bool:
     certificate.email_sent_at = timezone.now()
     certificate.save(update_fields=["email_sent_at"])
     return True
+
+
+def send_pending_certificate_emails(*, limit: int = EMAIL_SWEEP_BATCH) -> int:
+    """Mail valid certificates not mailed yet; returns how many were sent."""
+    pending = Certificate.objects.valid().filter(email_sent_at__isnull=True)
+    return sum(
+        send_certificate_email(certificate=certificate)
+        for certificate in pending.order_by("issued_at")[:limit]
+    )
+
+
+def ensure_email_sweep_schedule() -> None:
+    from django_q.models import Schedule
+
+    Schedule.objects.update_or_create(
+        name=EMAIL_SWEEP_SCHEDULE_NAME,
+        defaults={
+            "func": "certificates.tasks.send_certificate_emails_task",
+            "schedule_type": Schedule.MINUTES,
+            "minutes": 5,
+            "repeats": -1,
+        },
+    )

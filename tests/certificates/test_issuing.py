@@ -172,7 +172,7 @@ def test_only_the_learner_or_staff_can_download(
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_twenty_concurrent_issuers_make_one_valid_certificate(clinician):
     the_claim = claim(clinician)
     barrier = threading.Barrier(20)
@@ -195,3 +195,57 @@ def test_twenty_concurrent_issuers_make_one_valid_certificate(clinician):
     assert errors == []
     assert Certificate.objects.count() == 1
     assert set(results) == {Certificate.objects.get().pk}
+
+
+def test_one_sweep_mails_a_whole_bulk_issue_and_a_schedule_catches_the_rest(
+    make_learner, mailoutbox, django_capture_on_commit_callbacks
+):
+    from django_q.models import Schedule
+
+    from certificates.services.notifications import EMAIL_SWEEP_SCHEDULE_NAME
+
+    claims = [claim(make_learner(f"bulk{n}")) for n in range(3)]
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        services.issue_certificates(claims=claims)
+    assert len(callbacks) == 1
+    assert mailoutbox == []
+    schedule = Schedule.objects.get(name=EMAIL_SWEEP_SCHEDULE_NAME)
+    assert schedule.func == "certificates.tasks.send_certificate_emails_task"
+    from certificates.tasks import send_certificate_emails_task
+
+    assert send_certificate_emails_task() == 3
+    assert send_certificate_emails_task() == 0
+    assert sorted(m.to[0] for m in mailoutbox) == [
+        "bulk0@example.org",
+        "bulk1@example.org",
+        "bulk2@example.org",
+    ]
+
+
+def test_templates_print_their_logo_and_signature_on_letter_paper(clinician_claim):
+    import io
+
+    from django.core.files.base import ContentFile
+    from pypdf import PdfReader
+    from wagtail.images.models import Image
+
+    from certificates.models import PageSize
+    from certificates.pdf import qr_png
+
+    def image(title: str) -> Image:
+        made = Image(title=title)
+        made.file.save(f"{title}.png", ContentFile(qr_png(title)), save=False)
+        made.width, made.height = 33, 33
+        made.save()
+        return made
+
+    template = services.default_template()
+    template.page_size = PageSize.LETTER
+    template.logo, template.signature = image("logo"), image("signature")
+    template.save()
+    certificate = services.issue_certificate(claim=clinician_claim)
+    reader = PdfReader(io.BytesIO(stored_bytes(certificate)))
+    [page] = reader.pages
+    assert (round(page.mediabox.width), round(page.mediabox.height)) == (792, 612)
+    assert len(page.images) == 3
+    assert certificate.template_version == 2

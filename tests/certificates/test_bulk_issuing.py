@@ -1,0 +1,110 @@
+import io
+import logging
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.urls import reverse
+
+from certificates.management.commands.issue_certificates import progress_bar
+from certificates.models import Certificate, IssuingRun
+from tests.certificates.factories import claim, default_activity
+
+
+def claims_for(make_learner, count: int, *, incomplete: int = 0):
+    activity = default_activity()
+    made = [
+        claim(make_learner(f"learner{n}", full_name=f"Learner {n}"), activity=activity)
+        for n in range(count)
+    ]
+    made += [
+        claim(
+            make_learner(f"pending{n}", full_name=f"Pending {n}"),
+            activity=activity,
+            complete=False,
+        )
+        for n in range(incomplete)
+    ]
+    return activity, made
+
+
+def test_the_command_issues_in_chunks_with_a_progress_bar(
+    make_learner, settings, mailoutbox, caplog, django_capture_on_commit_callbacks
+):
+    settings.CERTIFICATES_RENDER_CHUNK = 2
+    activity, _claims = claims_for(make_learner, 5, incomplete=1)
+    out = io.StringIO()
+    with caplog.at_level(logging.WARNING, logger="certificates"):
+        with django_capture_on_commit_callbacks(execute=True):
+            call_command("issue_certificates", activity.slug, "--no-wait", stdout=out)
+    run = IssuingRun.objects.get()
+    assert f"Issuing run {run.uuid}" in out.getvalue()
+    assert run.status == IssuingRun.Status.FINISHED
+    assert (run.total, run.done, run.issued, run.refused) == (6, 6, 5, 1)
+    assert progress_bar(run) == (
+        "[##############################] 100% 6/6 (5 issued, 1 refused)"
+    )
+    run.done = 3
+    assert progress_bar(run).startswith("[###############...............]  50% 3/6")
+    assert Certificate.objects.valid().count() == 5
+    assert len(mailoutbox) == 5
+    assert "not complete" in caplog.text
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("issue_certificates", activity.slug, "--no-wait", stdout=out)
+    assert Certificate.objects.count() == 5
+    assert IssuingRun.objects.order_by("-created_at").first().issued == 0
+
+
+def test_an_unknown_slug_is_a_clear_error(db):
+    with pytest.raises(CommandError, match="No activity has the slug"):
+        call_command("issue_certificates", "no-such-activity", stdout=io.StringIO())
+
+
+def test_the_admin_action_starts_a_run_and_shows_progress(
+    make_learner, coordinator, client, django_capture_on_commit_callbacks
+):
+    activity, _claims = claims_for(make_learner, 3)
+    client.force_login(coordinator)
+    url = reverse("certificates:issue_for_activity", args=[activity.uuid])
+    page = client.get(url)
+    assert b"There are 3 credit claims." in page.content
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url)
+    run = IssuingRun.objects.get()
+    assert response.url == reverse("certificates:run", args=[run.uuid])
+    progress = client.get(response.url)
+    assert b'<progress id="run-progress" max="3" value="3">' in progress.content
+    status = client.get(reverse("certificates:run_json", args=[run.uuid])).json()
+    assert status == {
+        "status": "finished",
+        "done": 3,
+        "total": 3,
+        "issued": 3,
+        "refused": 0,
+        "percent": 100,
+    }
+
+
+def test_the_activity_menu_in_wagtail_offers_issuing(make_learner, coordinator):
+    from wagtail import hooks
+
+    activity, _claims = claims_for(make_learner, 1)
+    [hook] = [
+        fn
+        for fn in hooks.get_hooks("register_page_listing_more_buttons")
+        if fn.__module__ == "certificates.wagtail_hooks"
+    ]
+    buttons = list(hook(activity.page_ptr, coordinator))
+    assert [b.url for b in buttons] == [
+        reverse("certificates:issue_for_activity", args=[activity.uuid])
+    ]
+    assert list(hook(activity.get_parent(), coordinator)) == []
+
+
+def test_learners_cannot_start_runs(make_learner, client):
+    activity, _claims = claims_for(make_learner, 1)
+    client.force_login(make_learner("with_totp", totp=True))
+    url = reverse("certificates:issue_for_activity", args=[activity.uuid])
+    assert client.post(url).status_code == 404
+    assert not IssuingRun.objects.exists()
