@@ -25,6 +25,24 @@ class Role(models.TextChoices):
 STAFF_ROLES = frozenset(Role) - {Role.PATIENT}
 
 _WAGTAIL_ADMIN = ["wagtailadmin.access_admin"]
+_MEETINGS_ADMIN = [
+    "meetings.schedule_meeting",
+    "meetings.change_meeting",
+    "meetings.view_meeting",
+    "meetings.view_occurrence",
+    "meetings.view_actionitem",
+]
+# Coordinators issue, revoke and correct certificates and edit their templates.
+_CERTIFICATES_MANAGE = [
+    "certificates.view_certificate",
+    "certificates.revoke_certificate",
+    "certificates.issue_certificates",
+    "certificates.view_namecorrection",
+    "certificates.change_namecorrection",
+    "certificates.view_certificatetemplate",
+    "certificates.add_certificatetemplate",
+    "certificates.change_certificatetemplate",
+]
 
 ROLE_PERMISSIONS: dict[Role, list[str]] = {
     Role.PATIENT: [],
@@ -34,8 +52,8 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "visits.break_glass",
     ],
     Role.SPECIALIST: ["visits.receive_referrals"],
-    Role.EDITOR: _WAGTAIL_ADMIN
-    + [
+    Role.EDITOR: [
+        *_WAGTAIL_ADMIN,
         "wagtailimages.add_image",
         "wagtailimages.change_image",
         "wagtailimages.choose_image",
@@ -52,9 +70,9 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "wagtailsearchpromotions.change_searchpromotion",
         "wagtailsearchpromotions.delete_searchpromotion",
     ],
-    Role.CLINICAL_REVIEWER: _WAGTAIL_ADMIN,
-    Role.CME_COORDINATOR: _WAGTAIL_ADMIN
-    + [
+    Role.CLINICAL_REVIEWER: [*_WAGTAIL_ADMIN],
+    Role.CME_COORDINATOR: [
+        *_WAGTAIL_ADMIN,
         "courses.view_enrolment",
         "courses.add_person",
         "courses.change_person",
@@ -62,50 +80,18 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "wagtaildocs.add_document",
         "wagtaildocs.change_document",
         "wagtaildocs.choose_document",
+        *_CERTIFICATES_MANAGE,
     ],
-    Role.MEETING_ADMINISTRATOR: _WAGTAIL_ADMIN
-    + [
-        "meetings.schedule_meeting",
-        "meetings.change_meeting",
-        "meetings.view_meeting",
-        "meetings.view_occurrence",
-        "meetings.view_actionitem",
-    ],
-    Role.AUDITOR: _WAGTAIL_ADMIN
-    + [
+    Role.MEETING_ADMINISTRATOR: [*_WAGTAIL_ADMIN, *_MEETINGS_ADMIN],
+    Role.AUDITOR: [
+        *_WAGTAIL_ADMIN,
         "meetings.view_meeting",
         "meetings.view_occurrence",
         "meetings.view_actionitem",
         "courses.view_enrolment",
+        "certificates.view_certificate",
         "visits.search_audit",
         "visits.review_break_glass",
     ],
-    Role.SITE_ADMINISTRATOR: _WAGTAIL_ADMIN
-    + [
-        "meetings.schedule_meeting",
-        "meetings.change_meeting",
-        "meetings.view_meeting",
-        "meetings.view_occurrence",
-        "meetings.view_actionitem",
-    ],
+    Role.SITE_ADMINISTRATOR: [*_WAGTAIL_ADMIN, *_MEETINGS_ADMIN, *_CERTIFICATES_MANAGE],
 }
-
-# certificates: coordinators issue, revoke, correct and edit certificate templates;
-# auditors can look certificates up.
-_CERTIFICATES_MANAGE = [
-    "certificates.view_certificate",
-    "certificates.revoke_certificate",
-    "certificates.issue_certificates",
-    "certificates.view_namecorrection",
-    "certificates.change_namecorrection",
-    "certificates.view_certificatetemplate",
-    "certificates.add_certificatetemplate",
-    "certificates.change_certificatetemplate",
-]
-# New lists, not +=: several roles share the same _WAGTAIL_ADMIN list object.
-for _role, _extra in (
-    (Role.CME_COORDINATOR, _CERTIFICATES_MANAGE),
-    (Role.SITE_ADMINISTRATOR, _CERTIFICATES_MANAGE),
-    (Role.AUDITOR, ["certificates.view_certificate"]),
-):
-    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] + _extra

@@ -27,7 +27,7 @@ def localize(day: date, at: time, zone_name: str) -> datetime:
     A time inside the spring-forward gap does not exist and is refused. A time in
     the fall-back overlap happens twice; we take the first (fold=0, still on daylight
     time), which is what calendar programs do
-    (docs/decisions/meetings-times-reminders-attendance.md).
+    (docs/decisions/0008-meetings-times-reminders-attendance.md).
     """
     zone = ZoneInfo(zone_name)
     local = datetime.combine(day, at, tzinfo=zone)
