@@ -33,6 +33,15 @@ class MeetingQuerySet(models.QuerySet):
             | Q(invitee_groups__in=user.groups.all())
         ).distinct()
 
+    def on_portal(self) -> "MeetingQuerySet":
+        """Meetings the generic meetings pages may show: visit rooms are entered only
+        through the visit's own waiting room, never through /meetings/."""
+        return self.exclude(kind__in=Meeting.PORTAL_EXCLUDED_KINDS)
+
+    def not_confidential(self) -> "MeetingQuerySet":
+        """Meetings whose details staff tools (the Wagtail admin) may show."""
+        return self.exclude(kind__in=Meeting.CONFIDENTIAL_KINDS)
+
 
 class Meeting(models.Model):
     class Kind(models.TextChoices):
@@ -51,7 +60,12 @@ class Meeting(models.Model):
 
     # Kinds whose title and agenda may mention a patient: emails, calendar files and
     # feeds show a generic title instead.
+    # They are also kept out of the Wagtail admin, and get no minutes or action items
+    # (free-text clinical discussion belongs in visits/).
     CONFIDENTIAL_KINDS = frozenset({Kind.CARE_COORDINATION, Kind.TELEMEDICINE_VISIT})
+    # Kinds the generic meetings pages, feeds and reminders leave alone: visits has
+    # its own waiting room, admission and notices.
+    PORTAL_EXCLUDED_KINDS = frozenset({Kind.TELEMEDICINE_VISIT})
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)

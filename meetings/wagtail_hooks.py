@@ -12,7 +12,21 @@ from meetings import jitsi
 from meetings.models import ActionItem, Meeting, Occurrence
 
 
-class MeetingViewSet(ModelViewSet):
+class ConfidentialHidden:
+    """Keep visit rooms and care-coordination meetings (and their sittings and
+    action items) out of every admin view: listed nowhere, and their edit, delete
+    and inspect URLs answer 404. An administrator could otherwise invite themselves
+    into a patient's video visit, turn on recording or cancel the visit's sitting."""
+
+    def get_queryset(self):
+        raise NotImplementedError
+
+    def get_common_view_kwargs(self, **kwargs):
+        # Only views that take a queryset receive it (Wagtail filters the kwargs).
+        return super().get_common_view_kwargs(queryset=self.get_queryset(), **kwargs)
+
+
+class MeetingViewSet(ConfidentialHidden, ModelViewSet):
     model = Meeting
     # The name is also a URL namespace: "meetings" belongs to the site's pages.
     name = "meetings_admin"
@@ -38,8 +52,11 @@ class MeetingViewSet(ModelViewSet):
     # role has meetings.add_meeting, which hides "Add" here.
     copy_view_enabled = False
 
+    def get_queryset(self):
+        return Meeting.objects.not_confidential()
 
-class OccurrenceViewSet(ModelViewSet):
+
+class OccurrenceViewSet(ConfidentialHidden, ModelViewSet):
     model = Occurrence
     name = "meeting-dates"
     icon = "time"
@@ -55,8 +72,13 @@ class OccurrenceViewSet(ModelViewSet):
     form_fields = ["is_cancelled"]
     copy_view_enabled = False
 
+    def get_queryset(self):
+        return Occurrence.objects.filter(
+            meeting__in=Meeting.objects.not_confidential().values("pk")
+        )
 
-class ActionItemViewSet(ModelViewSet):
+
+class ActionItemViewSet(ConfidentialHidden, ModelViewSet):
     model = ActionItem
     name = "meeting-actions"
     icon = "tasks"
@@ -65,6 +87,11 @@ class ActionItemViewSet(ModelViewSet):
     list_filter = ["done"]
     form_fields = ["description", "owner", "due_date", "done"]
     copy_view_enabled = False
+
+    def get_queryset(self):
+        return ActionItem.objects.filter(
+            occurrence__meeting__in=Meeting.objects.not_confidential().values("pk")
+        )
 
 
 class MeetingsGroup(ModelViewSetGroup):

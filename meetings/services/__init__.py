@@ -27,6 +27,7 @@ from meetings.services.joining import (
     revoke_guest_link,
 )
 from meetings.services.records import (
+    RecordsNotAllowed,
     add_action_item,
     feed_calendar,
     feed_for,
@@ -50,6 +51,7 @@ __all__ = [
     "JoinContext",
     "JoinRefused",
     "NotInvited",
+    "RecordsNotAllowed",
     "TooEarly",
     "add_action_item",
     "attendance_minutes",

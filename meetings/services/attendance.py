@@ -6,6 +6,7 @@ Called by the webhook view (record_room_event), the report views and courses
 
 import hashlib
 import json
+import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -38,10 +39,12 @@ def _person(meeting: Meeting, participant_id: str) -> tuple[User | None, Guest |
     if not participant_id:
         return None, None
     try:
-        user = meeting.participants().filter(uuid=participant_id).first()
-        guest = None if user else meeting.guests.filter(uuid=participant_id).first()
-    except (ValueError, TypeError):
+        person_uuid = uuid.UUID(str(participant_id))
+    except ValueError:
+        # Not one of ours (a Jitsi-made id such as "guest-abc"): ignored.
         return None, None
+    user = meeting.participants().filter(uuid=person_uuid).first()
+    guest = None if user else meeting.guests.filter(uuid=person_uuid).first()
     return user, guest
 
 

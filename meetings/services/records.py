@@ -13,8 +13,19 @@ from meetings.models import ActionItem, CalendarFeed, Meeting, Minutes, Occurren
 from meetings.services.joining import join_page_url
 
 
+class RecordsNotAllowed(Exception):
+    """Minutes and action items are refused for confidential kinds: free-text
+    clinical discussion belongs in visits/, not in meetings."""
+
+
+def _check_recordable(occurrence: Occurrence) -> None:
+    if occurrence.meeting.kind in Meeting.CONFIDENTIAL_KINDS:
+        raise RecordsNotAllowed(occurrence.meeting.kind)
+
+
 @transaction.atomic
 def save_minutes(*, occurrence: Occurrence, author, text: str) -> Minutes:
+    _check_recordable(occurrence)
     minutes, _created = Minutes.objects.update_or_create(
         occurrence=occurrence, defaults={"text": text, "updated_by": author}
     )
@@ -25,6 +36,7 @@ def save_minutes(*, occurrence: Occurrence, author, text: str) -> Minutes:
 def add_action_item(
     *, occurrence: Occurrence, description: str, owner, due_date=None
 ) -> ActionItem:
+    _check_recordable(occurrence)
     item = ActionItem(
         occurrence=occurrence, description=description, owner=owner, due_date=due_date
     )
@@ -35,6 +47,7 @@ def add_action_item(
 
 @transaction.atomic
 def set_action_done(*, item: ActionItem, done: bool) -> ActionItem:
+    _check_recordable(item.occurrence)
     item.done = done
     item.save(update_fields=["done"])
     return item
@@ -61,7 +74,7 @@ def feed_calendar(*, user) -> bytes:
         Occurrence.objects.active()
         .filter(
             start__gte=since,
-            meeting__in=Meeting.objects.visible_to(user).values("pk"),
+            meeting__in=Meeting.objects.visible_to(user).on_portal().values("pk"),
         )
         .select_related("meeting", "meeting__organizer")
         .order_by("start")[:500]

@@ -68,6 +68,8 @@ def _fan_out(now: datetime) -> int:
                 not occurrence.is_cancelled
                 and occurrence.start > now
                 and occurrence.meeting.status == Meeting.Status.SCHEDULED
+                # visits sends its own notices about visit rooms.
+                and occurrence.meeting.kind not in Meeting.PORTAL_EXCLUDED_KINDS
             )
             passed = [o for o, moment in _moments(occurrence.start) if moment <= now]
             if live and passed:

@@ -78,6 +78,15 @@ def occurrence_starts(
     return expansion.starts, expansion.capped
 
 
+def _first_reminder(
+    meeting: Meeting, *, start: datetime, now: datetime
+) -> datetime | None:
+    # Visit rooms get no meetings reminders: visits sends its own notices.
+    if meeting.kind in Meeting.PORTAL_EXCLUDED_KINDS:
+        return None
+    return first_reminder_at(start=start, now=now)
+
+
 def _create_occurrences(meeting: Meeting, starts: list[datetime]) -> None:
     now = timezone.now()
     Occurrence.objects.bulk_create(
@@ -86,7 +95,7 @@ def _create_occurrences(meeting: Meeting, starts: list[datetime]) -> None:
             original_start=start,
             start=start,
             duration_minutes=meeting.duration_minutes,
-            next_reminder_at=first_reminder_at(start=start, now=now),
+            next_reminder_at=_first_reminder(meeting, start=start, now=now),
         )
         for start in starts
     )
@@ -227,7 +236,7 @@ def move_meeting(
         occurrence.start = new_start
         occurrence.duration_minutes = duration_minutes
         occurrence.is_modified = False
-        occurrence.next_reminder_at = first_reminder_at(start=new_start, now=now)
+        occurrence.next_reminder_at = _first_reminder(meeting, start=new_start, now=now)
     Occurrence.objects.bulk_update(
         existing[: len(starts)],
         [
@@ -258,7 +267,9 @@ def move_occurrence(
     occurrence.start = start
     occurrence.duration_minutes = duration_minutes
     occurrence.is_modified = True
-    occurrence.next_reminder_at = first_reminder_at(start=start, now=timezone.now())
+    occurrence.next_reminder_at = _first_reminder(
+        occurrence.meeting, start=start, now=timezone.now()
+    )
     occurrence.save()
     reset_reminders(occurrences=[occurrence])
     _bump(occurrence.meeting)

@@ -18,9 +18,17 @@ def render_local(request, zone: str, template: str, context: dict, status=200):
 def meeting_for(request, meeting_uuid) -> Meeting:
     """The meeting if this person takes part in it; else 404 (no hint it exists)."""
     meeting = get_object_or_404(
-        Meeting.objects.select_related("organizer"), uuid=meeting_uuid
+        Meeting.objects.on_portal().select_related("organizer"), uuid=meeting_uuid
     )
     if not meeting.is_participant(request.user):
+        raise Http404
+    return meeting
+
+
+def recordable_meeting(request, meeting_uuid) -> Meeting:
+    """meeting_for, minus the kinds that may get no minutes or action items."""
+    meeting = meeting_for(request, meeting_uuid)
+    if meeting.kind in Meeting.CONFIDENTIAL_KINDS:
         raise Http404
     return meeting
 

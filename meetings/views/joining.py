@@ -23,7 +23,8 @@ def _refused(
 
 @login_required
 def join(request, meeting_uuid):
-    meeting = get_object_or_404(Meeting, uuid=meeting_uuid)
+    # Visit rooms are entered only through the visit's waiting room (visits app).
+    meeting = get_object_or_404(Meeting.objects.on_portal(), uuid=meeting_uuid)
     try:
         context = services.join_context(meeting=meeting, user=request.user)
     except services.NotInvited:

@@ -36,7 +36,9 @@ def my_meetings(request):
         .filter(
             start__gte=today - timedelta(days=1),
             start__lt=horizon,
-            meeting__in=Meeting.objects.visible_to(request.user).values("pk"),
+            meeting__in=Meeting.objects.visible_to(request.user)
+            .on_portal()
+            .values("pk"),
         )
         .select_related("meeting")
         .order_by("start")
@@ -165,6 +167,7 @@ def detail(request, meeting_uuid):
             "meeting": meeting,
             "occurrences": occurrences,
             "is_host": is_host,
+            "records_allowed": meeting.kind not in Meeting.CONFIDENTIAL_KINDS,
             "guests": guests,
             "tokens_enabled": jitsi.tokens_enabled(),
         },

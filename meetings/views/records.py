@@ -14,8 +14,8 @@ from meetings.forms import ActionItemForm, MinutesForm
 from meetings.models import ActionItem
 from meetings.views.common import (
     hosted_meeting,
-    meeting_for,
     occurrence_for,
+    recordable_meeting,
     render_local,
 )
 
@@ -59,7 +59,7 @@ def _csv_safe(value: str) -> str:
 
 @login_required
 def minutes(request, meeting_uuid, occurrence_uuid):
-    meeting = meeting_for(request, meeting_uuid)
+    meeting = recordable_meeting(request, meeting_uuid)
     occurrence = occurrence_for(meeting, occurrence_uuid)
     is_host = meeting.is_host(request.user)
     existing = getattr(occurrence, "minutes", None)
@@ -110,7 +110,7 @@ def minutes(request, meeting_uuid, occurrence_uuid):
 @login_required
 @require_POST
 def toggle_action(request, meeting_uuid, action_uuid):
-    meeting = meeting_for(request, meeting_uuid)
+    meeting = recordable_meeting(request, meeting_uuid)
     item = get_object_or_404(ActionItem, uuid=action_uuid, occurrence__meeting=meeting)
     if not (meeting.is_host(request.user) or item.owner_id == request.user.pk):
         raise Http404

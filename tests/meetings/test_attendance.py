@@ -183,3 +183,13 @@ def test_two_deliveries_at_once_apply_once(make_meeting, clinician):
     assert sorted(results) == [False, True]
     assert JitsiEvent.objects.count() == 1
     assert AttendanceInterval.objects.count() == 1
+
+
+@time_machine.travel(START + timedelta(hours=3), tick=False)
+def test_a_participant_id_that_is_not_a_uuid_is_ignored(client, meeting, clinician):
+    payload = joined(meeting, clinician, 0)
+    payload["occupant"]["id"] = "guest-abc"
+    response = post(client, payload)
+    assert response.status_code == 200
+    assert response.json() == {"applied": False}
+    assert AttendanceInterval.objects.count() == 0

@@ -115,8 +115,10 @@ def test_regenerating_the_secret_kills_the_old_url(client, specialist):
 
 @time_machine.travel(NOW, tick=False)
 def test_minutes_and_actions_are_visible_to_participants(
-    client, meeting, meeting_admin, specialist
+    client, make_meeting, meeting_admin, specialist
 ):
+    # An administrative meeting: confidential kinds get no minutes at all.
+    meeting = make_meeting(invitees=[specialist])
     occurrence = meeting.occurrences.get()
     url = reverse("meetings:minutes", args=[meeting.uuid, occurrence.uuid])
     client.force_login(meeting_admin)
