@@ -1,11 +1,13 @@
-"""Wagtail API v2 (pages, images, documents) for the mobile health app, read-only."""
+"""Wagtail API v2 (pages, images) for the mobile health app, read-only.
+
+There is deliberately no documents endpoint: it would list every document with its
+download URL, including CME lecture files that only enrolled learners may fetch.
+"""
 
 from wagtail.api.v2.router import WagtailAPIRouter
 from wagtail.api.v2.views import PagesAPIViewSet
-from wagtail.documents.api.v2.views import DocumentsAPIViewSet
 from wagtail.images.api.v2.views import ImagesAPIViewSet
 
 api_router = WagtailAPIRouter("wagtailapi")
 api_router.register_endpoint("pages", PagesAPIViewSet)
 api_router.register_endpoint("images", ImagesAPIViewSet)
-api_router.register_endpoint("documents", DocumentsAPIViewSet)

@@ -254,6 +254,9 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 AWS_STORAGE_BUCKET_NAME = env_str("AWS_STORAGE_BUCKET_NAME")
+# Never "direct": document links must go through Wagtail's serve view, where the
+# before_serve_document hook (courses) refuses CME lecture files.
+WAGTAILDOCS_SERVE_METHOD = "redirect" if AWS_STORAGE_BUCKET_NAME else "serve_view"
 STORAGES = {
     "default": {
         "BACKEND": "storages.backends.s3.S3Storage"

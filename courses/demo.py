@@ -31,6 +31,7 @@ from courses.models import (
     LecturePage,
     Person,
 )
+from courses.selectors import cme_collection
 from courses.services.enrolment import current_disclosure
 from courses.services.post_test import new_form_token
 from meetings.demo import GRAND_ROUNDS_TITLE
@@ -60,7 +61,7 @@ def demo_recording() -> Document:
     existing = Document.objects.filter(title=title).first()
     if existing:
         return existing
-    document = Document(title=title)
+    document = Document(title=title, collection=cme_collection())
     document.file.save(
         "demo-lecture.wav", ContentFile(silent_wav(DEMO_RECORDING_SECONDS)), save=False
     )

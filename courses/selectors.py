@@ -137,3 +137,43 @@ def enrolment_for_activity(learner, activity: ActivityPage) -> Enrolment | None:
     if not learner.is_authenticated:
         return None
     return Enrolment.objects.filter(learner=learner, activity=activity).first()
+
+
+CME_COLLECTION_NAME = "CME lecture files"
+
+
+def cme_collection():
+    """The Wagtail collection for lecture files, created under the root on first use.
+
+    Documents in it (or below it) are never served by Wagtail's public document view;
+    courses.views.media serves them after its enrolment and gate checks.
+    """
+    from wagtail.models import Collection
+
+    root = Collection.get_first_root_node()
+    existing = root.get_children().filter(name=CME_COLLECTION_NAME).first()
+    return existing or root.add_child(name=CME_COLLECTION_NAME)
+
+
+def is_cme_document(document) -> bool:
+    """True for a lecture file: in the CME collection or used by a lecture.
+
+    Checks the collection, the lecture's video and slides, and (through Wagtail's
+    reference index) the lecture's documents stream, so that a file filed in the wrong
+    collection is still protected.
+    """
+    from django.contrib.contenttypes.models import ContentType
+    from wagtail.models import ReferenceIndex
+
+    collection = document.collection
+    if collection.name == CME_COLLECTION_NAME or (
+        collection.get_ancestors().filter(name=CME_COLLECTION_NAME).exists()
+    ):
+        return True
+    if LecturePage.objects.filter(Q(video=document) | Q(slides=document)).exists():
+        return True
+    return (
+        ReferenceIndex.get_references_to(document)
+        .filter(content_type=ContentType.objects.get_for_model(LecturePage))
+        .exists()
+    )

@@ -1,5 +1,6 @@
 """Wagtail admin: faculty snippets with disclosure expiry, and the CME reports menu."""
 
+from django.http import Http404
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
@@ -8,6 +9,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from courses.models import Person
+from courses.selectors import is_cme_document
 from courses.views import coordinator
 
 
@@ -49,3 +51,10 @@ def register_report_menu_item():
     return ReportMenuItem(
         _("CME reports"), reverse("courses_reports"), icon_name="doc-full", order=300
     )
+
+
+@hooks.register("before_serve_document")
+def hide_cme_documents(document, request):
+    """Lecture files are served only by courses.views.media, after its checks."""
+    if is_cme_document(document):
+        raise Http404

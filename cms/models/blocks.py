@@ -1,5 +1,8 @@
 """StreamField blocks for patient-education articles (templates: templates/blocks/)."""
 
+import re
+
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.contrib.table_block.blocks import TableBlock
@@ -74,6 +77,14 @@ class DocumentBlock(blocks.StructBlock):
         template = "blocks/document_block.html"
 
 
+_YOUTUBE_EMBED = re.compile(r"https?://(?:www\.)?youtube\.com/embed/")
+
+
+def nocookie_embed_html(html: str) -> str:
+    """Point YouTube players at youtube-nocookie.com, the host CSP frame-src allows."""
+    return _YOUTUBE_EMBED.sub("https://www.youtube-nocookie.com/embed/", html)
+
+
 class VideoBlock(blocks.StructBlock):
     video = EmbedBlock(
         label=_("video address"), help_text=_("A YouTube or Vimeo link.")
@@ -87,6 +98,14 @@ class VideoBlock(blocks.StructBlock):
     class Meta:
         icon = "media"
         template = "blocks/video_block.html"
+
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context=parent_context)
+        embed = value.get("video")
+        # The oEmbed HTML is trusted (Wagtail renders it as is); only its host changes.
+        html = nocookie_embed_html(embed.html if embed else "")
+        context["video_html"] = mark_safe(html)  # noqa: S308
+        return context
 
 
 class ArticleBodyBlock(blocks.StreamBlock):

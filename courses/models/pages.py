@@ -4,6 +4,7 @@ import datetime
 import hashlib
 import uuid
 import zoneinfo
+from urllib.parse import urlsplit, urlunsplit
 
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
@@ -361,6 +362,39 @@ class ActivityPerson(Orderable):
         return f"{self.person} ({self.get_role_display()})"
 
 
+_NOCOOKIE_HOST = "www.youtube-nocookie.com"
+_YOUTUBE_HOSTS = {"www.youtube.com", "youtube.com", _NOCOOKIE_HOST}
+_VIMEO_HOST = "player.vimeo.com"
+
+
+def player_embed_url(url: str) -> str:
+    """Check a lecture's player URL against the hosts CSP frame-src allows.
+
+    YouTube player URLs are moved to youtube-nocookie.com; anything else than a
+    YouTube or Vimeo player URL is refused, since the browser would block it.
+    """
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    if parts.scheme == "https" and host == _VIMEO_HOST:
+        return url
+    if (
+        parts.scheme == "https"
+        and host in _YOUTUBE_HOSTS
+        and parts.path.startswith("/embed/")
+    ):
+        return urlunsplit(parts._replace(netloc=_NOCOOKIE_HOST))
+    raise ValidationError(
+        {
+            "video_embed_url": _(
+                "Use a YouTube player address "
+                "(https://www.youtube-nocookie.com/embed/...) or a Vimeo player "
+                "address (https://player.vimeo.com/video/...); other sites are "
+                "blocked by the browser."
+            )
+        }
+    )
+
+
 class LecturePage(Page):
     """One lecture of an activity, shown in tree order behind the disclosure gate."""
 
@@ -418,6 +452,8 @@ class LecturePage(Page):
         super().clean()
         if not self.video_id and not self.video_embed_url:
             raise ValidationError(_("Give the lecture a video file or an embed URL."))
+        if self.video_embed_url:
+            self.video_embed_url = player_embed_url(self.video_embed_url)
 
     def serve(self, request, *args, **kwargs):
         from courses.views.pages import serve_lecture

@@ -2,7 +2,7 @@
 
 Served here rather than from Wagtail's /documents/<id>/ so that the URL carries no
 sequential id and the file is as protected as the lecture. Single byte ranges are
-honoured so that the player can seek.
+honoured so that the player can seek; each part is at most MAX_RANGE_BYTES.
 """
 
 import mimetypes
@@ -15,6 +15,10 @@ from courses.models import LecturePage
 from courses.views.common import enrolment_view
 
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
+
+# Largest part answered to one Range request; players ask again for the rest, so a
+# "bytes=0-" request never reads a whole lecture recording into memory.
+MAX_RANGE_BYTES = 8 * 1024 * 1024
 
 
 def _lecture(enrolment, lecture_uuid) -> LecturePage:
@@ -42,6 +46,7 @@ def _file_response(request, document):
             response = HttpResponse(status=416)
             response["Content-Range"] = f"bytes */{size}"
             return response
+        end = min(end, start + MAX_RANGE_BYTES - 1)
         with document.file.open("rb") as handle:
             handle.seek(start)
             chunk = handle.read(end - start + 1)

@@ -52,9 +52,25 @@ def test_api_lists_articles_with_review_fields(client, translated):
     assert detail["reading_grade"] == str(article.reading_grade)
 
 
-def test_api_has_images_and_documents_endpoints(client):
+def test_api_has_images_but_no_documents_endpoint(client):
     assert client.get("/api/v2/images/").status_code == 200
-    assert client.get("/api/v2/documents/").status_code == 200
+    # Listing documents would hand out CME lecture files' download URLs.
+    assert client.get("/api/v2/documents/").status_code == 404
+
+
+def test_patient_education_document_still_downloads(client, settings, tmp_path):
+    from django.core.files.base import ContentFile
+    from django.urls import reverse
+    from wagtail.documents.models import Document
+
+    settings.MEDIA_ROOT = tmp_path
+    leaflet = Document(title="Leaflet")
+    leaflet.file.save("leaflet.pdf", ContentFile(b"%PDF-1.4 leaflet"))
+    response = client.get(
+        reverse("wagtaildocs_serve", args=[leaflet.pk, leaflet.filename])
+    )
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == b"%PDF-1.4 leaflet"
 
 
 def test_api_hides_drafts(client):

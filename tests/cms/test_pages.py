@@ -198,3 +198,36 @@ def test_image_block_requires_alt_text():
             image_block.to_python({"image": None, "alt_text": "", "caption": ""})
         )
     assert "alt_text" in error.value.block_errors
+
+
+def test_youtube_video_plays_from_the_nocookie_host_csp_allows(client):
+    from wagtail.embeds.embeds import get_embed_hash
+    from wagtail.embeds.models import Embed
+
+    video_url = "https://www.youtube.com/watch?v=abc123XYZ"
+    Embed.objects.create(
+        url=video_url,
+        hash=get_embed_hash(video_url),
+        type="video",
+        html=(
+            '<iframe width="200" height="113" '
+            'src="https://www.youtube.com/embed/abc123XYZ?feature=oembed" '
+            'frameborder="0" allowfullscreen title="Hand washing"></iframe>'
+        ),
+        provider_name="YouTube",
+    )
+    article = make_article(
+        topic=make_topic(),
+        body=[
+            ("paragraph", "<p>Wash your hands.</p>"),
+            ("video", {"video": video_url, "title": "Hand washing"}),
+        ],
+    )
+    response = client.get(article.url)
+    assert response.status_code == 200
+    iframe = BeautifulSoup(response.content, "html.parser").select_one(
+        ".video__frame iframe"
+    )
+    assert iframe["src"] == (
+        "https://www.youtube-nocookie.com/embed/abc123XYZ?feature=oembed"
+    )

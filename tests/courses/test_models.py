@@ -87,3 +87,26 @@ def test_disclosure_text_shows_companies_and_mitigation():
     version = page.disclosure_version_of(text)
     mitigated.relationships.update(mitigated=False)
     assert page.disclosure_version_of(page.disclosure_text()) != version
+
+
+@pytest.mark.django_db
+def test_lecture_embed_url_must_be_a_player_csp_allows():
+    lecture = factories.lectures_of(factories.activity())[0]
+    lecture.video_embed_url = "https://www.youtube.com/embed/abc123?start=5"
+    lecture.clean()
+    assert lecture.video_embed_url == (
+        "https://www.youtube-nocookie.com/embed/abc123?start=5"
+    )
+    lecture.video_embed_url = "https://player.vimeo.com/video/76979871"
+    lecture.clean()
+    assert lecture.video_embed_url == "https://player.vimeo.com/video/76979871"
+    for refused in (
+        "https://example.com/embed/abc123",
+        "https://www.youtube.com/watch?v=abc123",
+        "http://player.vimeo.com/video/1",
+        "https://vimeo.com.evil.example/video/1",
+    ):
+        lecture.video_embed_url = refused
+        with pytest.raises(ValidationError) as error:
+            lecture.clean()
+        assert "video_embed_url" in error.value.message_dict

@@ -242,3 +242,67 @@ def test_catalogue_index_page_lists_activities(client, activity_page):
     response = client.get(index.url)
     assert response.status_code == 200
     assert activity_page.title in response.content.decode()
+
+
+def test_wide_range_is_capped_and_the_player_can_follow_on(
+    learner_client, enrolment, settings, tmp_path
+):
+    from django.core.files.base import ContentFile
+    from wagtail.documents.models import Document
+
+    from courses.views.media import MAX_RANGE_BYTES
+
+    settings.MEDIA_ROOT = tmp_path
+    size = MAX_RANGE_BYTES + 1000
+    video = Document(title="Long recording")
+    video.file.save("long.wav", ContentFile(b"RIFF" + b"\x01" * (size - 4)))
+    lecture = factories.lectures_of(enrolment.activity)[0]
+    lecture.video = video
+    lecture.save()
+    video_url = url("lecture_file", enrolment, lecture.uuid, "video")
+
+    first = learner_client.get(video_url, headers={"Range": "bytes=0-"})
+    assert first.status_code == 206
+    assert len(first.content) == MAX_RANGE_BYTES
+    assert first.content[:4] == b"RIFF"
+    assert first["Content-Range"] == f"bytes 0-{MAX_RANGE_BYTES - 1}/{size}"
+    rest = learner_client.get(video_url, headers={"Range": f"bytes={MAX_RANGE_BYTES}-"})
+    assert rest.status_code == 206
+    assert len(rest.content) == 1000
+    assert rest["Content-Range"] == f"bytes {MAX_RANGE_BYTES}-{size - 1}/{size}"
+
+
+def _wagtail_url(document) -> str:
+    return reverse("wagtaildocs_serve", args=[document.pk, document.filename])
+
+
+def test_cme_files_are_not_served_by_wagtails_document_view(
+    learner_client, enrolment, lecture_with_video, settings, tmp_path
+):
+    from django.core.files.base import ContentFile
+    from wagtail.documents.models import Document
+
+    from courses.selectors import cme_collection
+
+    handout = Document(title="Handout")
+    handout.file.save("handout.pdf", ContentFile(b"%PDF-1.4 handout"))
+    filed = Document(title="Filed slides", collection=cme_collection())
+    filed.file.save("filed.pdf", ContentFile(b"%PDF-1.4 filed"))
+    lecture = lecture_with_video
+    lecture.documents = [("document", handout)]
+    lecture.save()
+
+    from django.test import Client
+
+    anonymous = Client()
+    not_enrolled = Client()
+    not_enrolled.force_login(make_person("not_enrolled", []))
+    for document in (lecture.video, handout, filed):
+        assert anonymous.get(_wagtail_url(document)).status_code == 404
+        assert not_enrolled.get(_wagtail_url(document)).status_code == 404
+        # Not even the enrolled learner: courses serves lecture files itself.
+        assert learner_client.get(_wagtail_url(document)).status_code == 404
+
+    own = learner_client.get(url("lecture_document", enrolment, lecture.uuid, 0))
+    assert own.status_code == 200
+    assert b"".join(own.streaming_content) == b"%PDF-1.4 handout"
