@@ -137,8 +137,10 @@ def test_one_sweeper_schedule_exists():
 
 
 def _race(targets):
+    """Run book_visit in one thread per target; every thread must report back."""
     barrier = threading.Barrier(len(targets))
     outcomes = []
+    errors = []
 
     def attempt(kwargs):
         try:
@@ -147,6 +149,8 @@ def _race(targets):
             outcomes.append("ok")
         except BookingError:
             outcomes.append("refused")
+        except Exception as exc:  # noqa: BLE001 - any other failure fails the test
+            errors.append(exc)
         finally:
             connection.close()
 
@@ -155,6 +159,8 @@ def _race(targets):
         thread.start()
     for thread in threads:
         thread.join()
+    assert errors == []
+    assert len(outcomes) == len(targets)
     return outcomes
 
 
@@ -191,6 +197,7 @@ def test_one_patient_racing_fifty_clinicians_gets_one_visit(patient):
         ]
     )
     assert outcomes.count("ok") == 1
+    assert outcomes.count("refused") == 49
     assert Visit.objects.filter(patient=patient).count() == 1
 
 
