@@ -438,6 +438,8 @@ VISITS_ESCALATION_EMAIL = env_str(
 VISITS_UPLOAD_MAX_BYTES = env_int(
     "VISITS_UPLOAD_MAX_BYTES", 2 * 1024 * 1024, minimum=1024
 )
+# Most readings accepted in one uploaded file.
+VISITS_MAX_UPLOAD_READINGS = env_int("VISITS_MAX_UPLOAD_READINGS", 1000, minimum=1)
 # Longest break-glass access, in minutes.
 VISITS_BREAK_GLASS_MINUTES = env_int("VISITS_BREAK_GLASS_MINUTES", 60, minimum=5)
 # Days a specialist may read what a referral shares.

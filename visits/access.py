@@ -37,6 +37,8 @@ class Relation(StrEnum):
 # What each kind of page accepts; views pick one.
 PATIENT_ONLY = frozenset({Relation.SELF})
 CARE_TEAM = frozenset({Relation.CARE, Relation.BREAK_GLASS})
+# Acts that outlive an emergency (sharing with a specialist) need a real care link.
+CARE_ONLY = frozenset({Relation.CARE})
 PATIENT_AND_CARE = PATIENT_ONLY | CARE_TEAM
 
 

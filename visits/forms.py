@@ -8,6 +8,19 @@ from visits.models.scheduling import Weekday
 from visits.questionnaires import QUESTIONNAIRES, SCALE, questionnaires_for
 
 
+class VisitTypeChoiceForm(forms.Form):
+    """The first booking step, posted so the kind of visit never sits in a URL."""
+
+    visit_type = forms.ModelChoiceField(
+        label=_("Kind of visit"),
+        queryset=VisitType.objects.filter(is_active=True),
+        to_field_name="uuid",
+        error_messages={
+            "invalid_choice": _("Please choose one of the kinds of visit.")
+        },
+    )
+
+
 class BookingForm(forms.Form):
     slot = forms.CharField(widget=forms.HiddenInput)
     reason = forms.CharField(

@@ -75,6 +75,8 @@ def send_new_message_notice(*, to: str, visit) -> None:
 
 
 def send_alert_escalation(*, to: list[str], alert) -> None:
-    url = settings.BASE_URL + reverse("visits:alerts")
-    for address in to:
-        _send("alert_escalated", address, {"url": url})
+    """One message for everyone (blind copies), so it goes out whole or not at all."""
+    context = {"url": settings.BASE_URL + reverse("visits:alerts")}
+    subject = render_to_string("visits/email/alert_escalated_subject.txt", context)
+    body = render_to_string("visits/email/alert_escalated_body.txt", context)
+    EmailMessage(" ".join(subject.split()), body, bcc=sorted(set(to))).send()

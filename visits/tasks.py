@@ -5,6 +5,7 @@ own task runs every minute from the one Schedule made after migrate.
 """
 
 from django.conf import settings
+from django.utils import timezone
 
 from accounts.models import User
 from visits import notifications
@@ -58,6 +59,17 @@ def escalate_alert_task(alert_uuid: str) -> None:
             patient_id=alert.patient_id, ended_at__isnull=True
         ).values("clinician")
     ).values_list("email", flat=True)
-    notifications.send_alert_escalation(
-        to=[settings.VISITS_ESCALATION_EMAIL, *clinicians], alert=alert
-    )
+    # Claim the email first: a second run (retry or duplicate) finds it claimed.
+    claimed = Alert.objects.filter(
+        pk=alert.pk, escalation_emailed_at__isnull=True
+    ).update(escalation_emailed_at=timezone.now())
+    if not claimed:
+        return
+    try:
+        notifications.send_alert_escalation(
+            to=[settings.VISITS_ESCALATION_EMAIL, *clinicians], alert=alert
+        )
+    except Exception:
+        # Nothing was sent (one message): release the claim so the retry sends it.
+        Alert.objects.filter(pk=alert.pk).update(escalation_emailed_at=None)
+        raise

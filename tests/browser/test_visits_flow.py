@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 from tests.browser.helpers import serious_violations, sign_in
 from tests.conftest import make_person
 from tests.visits.factories import open_clinic
-from visits.models import Visit
+from visits.models import Visit, VisitType
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -26,11 +26,21 @@ def clinic(settings):
     return patient, clinician
 
 
+def choose_wellness(page, live_server):
+    """The kind of visit is posted (kept in the session), never put in the URL."""
+    page.goto(f"{live_server.url}/visits/book/")
+    wellness = VisitType.objects.get(code="wellness")
+    page.get_by_label("Kind of visit").select_option(str(wellness.uuid))
+    page.get_by_role("button", name="Show free times").click()
+    expect(page.locator("input[name=slot]").first).to_be_attached()
+    assert "type" not in page.url
+
+
 def test_patient_books_consents_waits_is_admitted_and_reads_the_summary(
     page, browser, live_server, clinic
 ):
     sign_in(page, live_server, "patient")
-    page.goto(f"{live_server.url}/visits/book/?type=wellness")
+    choose_wellness(page, live_server)
     expect(page.get_by_role("heading", name="Book a video visit")).to_be_visible()
     assert serious_violations(page) == []
     page.locator("input[name=slot]").first.check()
@@ -89,7 +99,8 @@ def test_patient_books_consents_waits_is_admitted_and_reads_the_summary(
 def test_visit_pages_fit_a_phone_screen(page, live_server, clinic):
     sign_in(page, live_server, "patient")
     page.set_viewport_size({"width": 360, "height": 740})
-    for path in ("/visits/", "/visits/book/?type=wellness", "/visits/readings/"):
+    choose_wellness(page, live_server)
+    for path in ("/visits/", "/visits/book/", "/visits/readings/"):
         page.goto(live_server.url + path)
         overflow = page.evaluate(
             "document.documentElement.scrollWidth > window.innerWidth"

@@ -54,3 +54,9 @@ def booked_visit(patient, clinician, *, code: str = "wellness", after=None):
     return book_visit(
         patient=patient, clinician=clinician, visit_type=kind, start=start
     )
+
+
+def choose_visit_type(client, code: str) -> None:
+    """The first booking step: post the kind of visit (kept in the session)."""
+    response = client.post("/visits/book/", {"visit_type": str(visit_type(code).uuid)})
+    assert response.status_code == 302

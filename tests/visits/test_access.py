@@ -1,4 +1,5 @@
-from datetime import timedelta
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -10,7 +11,7 @@ from meetings.models import Meeting
 from tests.visits.factories import booked_visit
 from visits.access import Relation, relation_to, shared_with
 from visits.errors import VisitsError
-from visits.models import AuditEvent, BreakGlassGrant
+from visits.models import AuditEvent, BreakGlassGrant, Referral
 from visits.models.audit import AppendOnlyError
 from visits.services.record import save_note, sign_note
 from visits.services.sharing import (
@@ -171,3 +172,64 @@ def test_patient_sees_who_looked_and_auditor_searches(
     assert client.get("/visits/audit/").status_code == 200
     client.force_login(clinician)
     assert client.get("/visits/audit/").status_code == 404
+
+
+def test_break_glass_access_cannot_refer_the_patient_on(
+    client, patient, clinician, reviewer, specialist
+):
+    note = _signed_note(patient, clinician)
+    open_break_glass(
+        user=reviewer,
+        patient=patient,
+        reason="Patient collapsed during a group call; need allergies.",
+    )
+    assert relation_to(reviewer, patient) == Relation.BREAK_GLASS
+    client.force_login(reviewer)
+    url = f"/visits/patients/{patient.uuid}/referrals/new/"
+    assert client.get(url).status_code == 404
+    response = client.post(
+        url,
+        {
+            "specialist": str(specialist.uuid),
+            "reason": "Please assess.",
+            "notes": [str(note.uuid)],
+            "days": 90,
+        },
+    )
+    assert response.status_code == 404
+    assert not Referral.objects.exists()
+    assert (
+        AuditEvent.objects.filter(
+            actor=reviewer, action="denied", what="referral", patient=patient
+        ).count()
+        == 2
+    )
+    # The clinician with a care link still may.
+    client.force_login(clinician)
+    assert client.get(url).status_code == 200
+
+
+def test_care_meeting_time_is_read_in_the_clinicians_zone(
+    client, patient, clinician, specialist
+):
+    clinician.time_zone = "Asia/Tokyo"
+    clinician.save(update_fields=["time_zone"])
+    booked_visit(patient, clinician)
+    referral = create_referral(
+        clinician=clinician,
+        patient=patient,
+        specialist=specialist,
+        reason="Please assess.",
+    )
+    day = (timezone.now() + timedelta(days=10)).date()
+    client.force_login(clinician)
+    response = client.post(
+        f"/visits/referrals/{referral.uuid}/meeting/",
+        {"start": f"{day:%Y-%m-%d}T09:00", "duration_minutes": 30},
+    )
+    assert response.status_code == 302
+    referral.refresh_from_db()
+    meeting = Meeting.objects.get(uuid=referral.meeting_uuid)
+    tokyo_nine = datetime.combine(day, time(9, 0), tzinfo=ZoneInfo("Asia/Tokyo"))
+    assert meeting.start == tokyo_nine
+    assert meeting.start.astimezone(UTC).hour == 0

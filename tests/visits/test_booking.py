@@ -1,3 +1,4 @@
+import re
 import threading
 from datetime import timedelta
 from zoneinfo import ZoneInfo
@@ -12,6 +13,7 @@ from accounts.roles import Role
 from tests.conftest import make_person
 from tests.visits.factories import (
     booked_visit,
+    choose_visit_type,
     first_free_start,
     open_clinic,
     visit_type,
@@ -137,8 +139,10 @@ def test_one_sweeper_schedule_exists():
 
 
 def _race(targets):
+    """Run book_visit in one thread per target; every thread must report back."""
     barrier = threading.Barrier(len(targets))
     outcomes = []
+    errors = []
 
     def attempt(kwargs):
         try:
@@ -147,6 +151,8 @@ def _race(targets):
             outcomes.append("ok")
         except BookingError:
             outcomes.append("refused")
+        except Exception as exc:  # noqa: BLE001 - any other failure fails the test
+            errors.append(exc)
         finally:
             connection.close()
 
@@ -155,6 +161,8 @@ def _race(targets):
         thread.start()
     for thread in threads:
         thread.join()
+    assert errors == []
+    assert len(outcomes) == len(targets)
     return outcomes
 
 
@@ -191,6 +199,7 @@ def test_one_patient_racing_fifty_clinicians_gets_one_visit(patient):
         ]
     )
     assert outcomes.count("ok") == 1
+    assert outcomes.count("refused") == 49
     assert Visit.objects.filter(patient=patient).count() == 1
 
 
@@ -203,16 +212,53 @@ def test_booking_page_explains_taken_slots_and_daylight_saving_gaps(
     local = taken.start.astimezone(ZoneInfo("America/Chicago")).strftime(
         "%Y-%m-%dT%H:%M"
     )
-    response = client.post(
-        "/visits/book/?type=wellness", {"slot": f"{clinician.uuid}|{local}"}
-    )
+    choose_visit_type(client, "wellness")
+    response = client.post("/visits/book/", {"slot": f"{clinician.uuid}|{local}"})
     assert response.status_code == 409
     assert "just taken" in response.content.decode()
-    gap = client.post(
-        "/visits/book/?type=wellness", {"slot": f"{clinician.uuid}|2026-03-08T02:30"}
-    )
+    gap = client.post("/visits/book/", {"slot": f"{clinician.uuid}|2026-03-08T02:30"})
     assert gap.status_code == 409
     assert "does not exist in America/Chicago" in gap.content.decode()
-    nonsense = client.post("/visits/book/?type=wellness", {"slot": "x|y"})
+    nonsense = client.post("/visits/book/", {"slot": "x|y"})
     assert nonsense.status_code == 409
     assert Visit.objects.filter(patient=patient).count() == 0
+
+
+LINK = re.compile(r'(?:href|action|src)="([^"]*)"')
+
+
+@pytest.mark.django_db
+def test_booking_keeps_the_kind_of_visit_out_of_every_url(client, patient, clinician):
+    open_clinic(clinician)
+    kind = visit_type("mental-health")
+    client.force_login(patient)
+    page = client.get("/visits/book/")
+    assert page.status_code == 200
+    assert str(kind.uuid) in page.content.decode()
+    chosen = client.post("/visits/book/", {"visit_type": str(kind.uuid)})
+    assert chosen.status_code == 302
+    assert chosen.url == "/visits/book/"
+    page = client.get("/visits/book/")
+    html = page.content.decode()
+    assert kind.eligibility_notes in html
+    links = LINK.findall(html)
+    assert links
+    assert not [link for link in links if "type" in link or kind.code in link]
+    slot = re.search(r'name="slot" id="slot-1" value="([^"]+)"', html).group(1)
+    booked = client.post("/visits/book/", {"slot": slot, "reason": ""})
+    assert booked.status_code == 302
+    assert kind.code not in booked.url
+    visit = Visit.objects.get(patient=patient)
+    assert visit.visit_type == kind
+    assert booked.url == f"/visits/{visit.uuid}/intake/"
+
+
+@pytest.mark.django_db
+def test_booking_refuses_an_unknown_kind_of_visit(client, patient):
+    visit_type("wellness")
+    client.force_login(patient)
+    response = client.post("/visits/book/", {"visit_type": "mental-health"})
+    assert response.status_code == 400
+    assert "Please choose one of the kinds of visit." in response.content.decode()
+    assert client.post("/visits/book/", {"slot": "x|y"}).status_code == 409
+    assert not Visit.objects.exists()

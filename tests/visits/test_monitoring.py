@@ -18,6 +18,7 @@ from visits.services.monitoring import (
 )
 from visits.services.sharing import start_care_relationship, store_document
 from visits.services.sweeper import sweep
+from visits.tasks import escalate_alert_task
 from visits.uploads import UploadRefused
 
 pytestmark = pytest.mark.django_db
@@ -78,9 +79,24 @@ def test_unacknowledged_alert_escalates_once(
         assert sweep()["escalations"] == 1
         assert sweep()["escalations"] == 0
     assert Alert.objects.get().escalated_at is not None
-    recipients = sorted(m.to[0] for m in mailoutbox)
-    assert recipients == sorted([settings.VISITS_ESCALATION_EMAIL, clinician.email])
-    assert all("190" not in m.body for m in mailoutbox)
+    assert len(mailoutbox) == 1
+    assert mailoutbox[0].to == []
+    assert sorted(mailoutbox[0].bcc) == sorted(
+        [settings.VISITS_ESCALATION_EMAIL, clinician.email]
+    )
+    assert "190" not in mailoutbox[0].body
+
+
+def test_escalation_task_run_twice_sends_once(patient, clinician, mailoutbox):
+    start_care_relationship(clinician=clinician, patient=patient)
+    record_reading(patient=patient, data=_bp(190, 100))
+    alert = Alert.objects.get()
+    escalate_alert_task(str(alert.uuid))
+    escalate_alert_task(str(alert.uuid))
+    assert len(mailoutbox) == 1
+    assert clinician.email in mailoutbox[0].bcc
+    alert.refresh_from_db()
+    assert alert.escalation_emailed_at is not None
 
 
 CSV = (
@@ -126,6 +142,68 @@ def test_upload_in_the_wrong_unit_or_range_saves_nothing(client, patient):
     html = _upload(client, "readings.csv", b"<html><script>x</script></html>")
     assert html.status_code == 400
     assert not Reading.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (
+            '[{"type": "bp", "measured_at": "2026-02-30T08:30:00+00:00",'
+            ' "systolic": 130, "diastolic": 80, "unit": "mmHg"}]',
+            "measured_at must be a date and time",
+        ),
+        (
+            "type,measured_at,systolic,diastolic,heart_rate,unit\n"
+            "bp,2026-02-30T08:30:00+00:00,130,80,,mm[Hg]\n",
+            "measured_at must be a date and time",
+        ),
+        (
+            '[{"type": "bp", "measured_at": "2026-01-05T08:30:00+00:00",'
+            ' "systolic": Infinity, "diastolic": 80, "unit": "mmHg"}]',
+            "Infinity, which is not a number",
+        ),
+        (
+            '[{"type": "bp", "measured_at": "2026-01-05T08:30:00+00:00",'
+            ' "systolic": NaN, "diastolic": 80, "unit": "mmHg"}]',
+            "NaN, which is not a number",
+        ),
+        (
+            '[{"type": "bp", "measured_at": "2026-01-05T08:30:00+00:00",'
+            ' "systolic": 1e400, "diastolic": 80, "unit": "mmHg"}]',
+            "Systolic must be a whole number",
+        ),
+    ],
+)
+def test_impossible_dates_and_numbers_in_an_upload_are_a_400(
+    client, patient, content, expected
+):
+    client.force_login(patient)
+    response = _upload(client, "readings.json", content.encode())
+    assert response.status_code == 400
+    assert expected in response.content.decode()
+    assert not Reading.objects.exists()
+
+
+def test_upload_row_cap(client, patient, settings):
+    settings.VISITS_MAX_UPLOAD_READINGS = 3
+    client.force_login(patient)
+    row = "hr,2026-01-05T07:31:00+00:00,,,71,/min\n"
+    response = _upload(client, "many.csv", (CSV + row * 2).encode())
+    assert response.status_code == 400
+    assert "at most 3 can be uploaded at once" in response.content.decode()
+    assert not Reading.objects.exists()
+    response = _upload(client, "few.csv", (CSV + row).encode())
+    assert response.status_code == 302
+    assert Reading.objects.filter(patient=patient).count() == 3
+
+
+def test_uploaded_readings_over_the_threshold_raise_alerts(client, patient):
+    client.force_login(patient)
+    high = CSV + "bp,2026-01-05T08:00:00+00:00,190,100,,mm[Hg]\n"
+    assert _upload(client, "readings.csv", high.encode()).status_code == 302
+    alert = Alert.objects.get()
+    assert alert.reading.systolic == 190
+    assert alert.patient == patient
 
 
 def test_upload_size_cap(client, patient, settings):

@@ -4,6 +4,7 @@ import re
 
 import pytest
 
+from tests.visits.factories import choose_visit_type
 from visits.models import Visit
 
 INLINE = [
@@ -19,9 +20,10 @@ def test_visit_pages_have_no_inline_script_or_style(persona, demo_world, client)
     past = Visit.objects.get(patient=patient, status=Visit.Status.COMPLETED)
     booked = Visit.objects.get(patient=patient, status=Visit.Status.BOOKED)
     client.force_login(demo_world[persona])
+    choose_visit_type(client, "mental-health")
     paths = [
         "/visits/",
-        "/visits/book/?type=mental-health",
+        "/visits/book/",
         f"/visits/{booked.uuid}/",
         f"/visits/{booked.uuid}/device-check/",
         f"/visits/{past.uuid}/summary/",

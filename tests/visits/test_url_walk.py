@@ -56,7 +56,7 @@ EXPECTED = {
     "readings_chart": PATIENT_AND_CARE,
     "thresholds": CARE,
     "document_upload": PATIENT_AND_CARE,
-    "referral_create": CARE,
+    "referral_create": {"clinician"},  # not under break-glass
     "break_glass": CLINICIANS,
     "fhir_export": PATIENT_AND_CARE,
     "document": SHARED,

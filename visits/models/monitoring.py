@@ -109,6 +109,9 @@ class Alert(models.Model):
     )
     # Set by the sweeper when the escalation notice went out (at most once).
     escalated_at = models.DateTimeField(null=True, blank=True)
+    # Set by the escalation task when its one email went out, so a retried or
+    # repeated task does not mail anyone twice.
+    escalation_emailed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

@@ -10,6 +10,7 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -43,7 +44,7 @@ def _in_range(value, bounds, label: str, unit: str) -> int:
     low, high = bounds
     try:
         number = int(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise ReadingRefused(
             _("%(label)s must be a whole number.") % {"label": label}
         ) from None
@@ -112,8 +113,8 @@ def _alert_message(reading: Reading, limits: Threshold) -> str | None:
     return None
 
 
-def _store(patient: User, data: ReadingInput, source: str, limits: Threshold):
-    reading = Reading.objects.create(
+def _new_reading(patient: User, data: ReadingInput, source: str) -> Reading:
+    return Reading(
         patient=patient,
         kind=data.kind,
         systolic=data.systolic,
@@ -122,6 +123,11 @@ def _store(patient: User, data: ReadingInput, source: str, limits: Threshold):
         measured_at=data.measured_at,
         source=source,
     )
+
+
+def _store(patient: User, data: ReadingInput, source: str, limits: Threshold):
+    reading = _new_reading(patient, data, source)
+    reading.save()
     message = _alert_message(reading, limits)
     if message:
         Alert.objects.create(
@@ -139,7 +145,10 @@ def record_reading(*, patient: User, data: ReadingInput) -> Reading:
 def _row_to_input(row: dict) -> ReadingInput:
     kind = str(row.get("type", "")).strip().lower()
     unit = str(row.get("unit", "")).strip().lower()
-    measured = parse_datetime(str(row.get("measured_at", "")).strip())
+    try:
+        measured = parse_datetime(str(row.get("measured_at", "")).strip())
+    except ValueError:  # well formed but impossible, e.g. 30 February
+        measured = None
     if measured is None or timezone.is_naive(measured):
         raise ReadingRefused(
             _(
@@ -171,6 +180,13 @@ def _row_to_input(row: dict) -> ReadingInput:
     raise ReadingRefused(_("type must be bp or hr."))
 
 
+def _refuse_constant(name: str):
+    raise UploadRefused(
+        _("The JSON file holds %(name)s, which is not a number. Nothing was saved.")
+        % {"name": name}
+    )
+
+
 def parse_readings_file(upload) -> list[ReadingInput]:
     """CSV (header: type,measured_at,systolic,diastolic,heart_rate,unit) or JSON list.
 
@@ -180,7 +196,7 @@ def parse_readings_file(upload) -> list[ReadingInput]:
     stripped = text.lstrip()
     if stripped.startswith(("[", "{")):
         try:
-            rows = json.loads(stripped)
+            rows = json.loads(stripped, parse_constant=_refuse_constant)
         except json.JSONDecodeError as exc:
             raise UploadRefused(
                 _("The JSON file could not be read (line %(line)d).")
@@ -202,6 +218,15 @@ def parse_readings_file(upload) -> list[ReadingInput]:
         rows = list(reader)
     if not rows:
         raise UploadRefused(_("The file holds no readings."))
+    limit = settings.VISITS_MAX_UPLOAD_READINGS
+    if len(rows) > limit:
+        raise UploadRefused(
+            _(
+                "The file holds %(count)d readings; at most %(limit)d can be "
+                "uploaded at once. Please split it. Nothing was saved."
+            )
+            % {"count": len(rows), "limit": limit}
+        )
     parsed = []
     for number, row in enumerate(rows, start=1):
         try:
@@ -217,7 +242,21 @@ def parse_readings_file(upload) -> list[ReadingInput]:
 @transaction.atomic
 def import_readings(*, patient: User, readings: list[ReadingInput]) -> list[Reading]:
     limits = _threshold(patient)
-    return [_store(patient, data, Reading.Source.UPLOAD, limits) for data in readings]
+    # bulk_create sets primary keys on PostgreSQL and SQLite, so the alerts can
+    # point at their readings.
+    saved = Reading.objects.bulk_create(
+        [_new_reading(patient, data, Reading.Source.UPLOAD) for data in readings]
+    )
+    now = timezone.now()
+    alerts = []
+    for reading in saved:
+        message = _alert_message(reading, limits)
+        if message:
+            alerts.append(
+                Alert(reading=reading, patient=patient, message=message, created_at=now)
+            )
+    Alert.objects.bulk_create(alerts)
+    return saved
 
 
 @transaction.atomic

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from visits.access import PATIENT_ONLY, is_care_provider
 from visits.errors import VisitsError
-from visits.forms import BookingForm
+from visits.forms import BookingForm, VisitTypeChoiceForm
 from visits.models import Alert, ClinicianProfile, FollowUpProposal, Visit, VisitType
 from visits.services.booking import (
     BookingError,
@@ -23,7 +23,11 @@ from visits.services.booking import (
     reschedule_visit,
 )
 from visits.services.slots import free_slots, parse_clinic_time
-from visits.views.common import load_visit
+from visits.views.common import (
+    load_visit,
+    remember_booking_type,
+    remembered_booking_type,
+)
 
 SEARCH_DAYS = 14
 
@@ -102,26 +106,39 @@ def _parse_slot(value: str):
 @login_required
 def book(request):
     visit_types = VisitType.objects.filter(is_active=True)
-    chosen = visit_types.filter(code=request.GET.get("type", "")).first()
-    form = BookingForm(request.POST or None)
     error = ""
-    if request.method == "POST" and chosen and form.is_valid():
-        try:
-            clinician, start = _parse_slot(form.cleaned_data["slot"])
-            visit = book_visit(
-                patient=request.user,
-                clinician=clinician,
-                visit_type=chosen,
-                start=start,
-                reason=form.cleaned_data["reason"],
-            )
-        except VisitsError as exc:
-            error = exc.message
+    status = 200
+    if request.method == "POST" and "visit_type" in request.POST:
+        # Step one: the kind of visit, kept in the session (never in the URL).
+        picker = VisitTypeChoiceForm(request.POST)
+        if picker.is_valid():
+            remember_booking_type(request, picker.cleaned_data["visit_type"])
+            return redirect("visits:book")
+        error = _("Please choose one of the kinds of visit.")
+        status = 400
+    chosen = remembered_booking_type(request, visit_types)
+    form = BookingForm(request.POST if "slot" in request.POST else None)
+    if request.method == "POST" and not error:
+        if chosen and form.is_valid():
+            try:
+                clinician, start = _parse_slot(form.cleaned_data["slot"])
+                visit = book_visit(
+                    patient=request.user,
+                    clinician=clinician,
+                    visit_type=chosen,
+                    start=start,
+                    reason=form.cleaned_data["reason"],
+                )
+            except VisitsError as exc:
+                error = exc.message
+            else:
+                messages.success(
+                    request, _("Your visit is booked. We sent you an email.")
+                )
+                return redirect("visits:intake", visit.uuid)
         else:
-            messages.success(request, _("Your visit is booked. We sent you an email."))
-            return redirect("visits:intake", visit.uuid)
-    elif request.method == "POST":
-        error = _("Please choose a kind of visit and one of the times offered.")
+            error = _("Please choose a kind of visit and one of the times offered.")
+        status = 409
     return render(
         request,
         "visits/book.html",
@@ -132,7 +149,7 @@ def book(request):
             "form": form,
             "error": error,
         },
-        status=409 if error else 200,
+        status=status,
     )
 
 

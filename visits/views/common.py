@@ -4,7 +4,20 @@ from django.http import HttpResponseNotAllowed
 from django.shortcuts import render
 
 from visits.access import CARE_TEAM, PATIENT_AND_CARE, authorize, refuse
-from visits.models import Visit
+from visits.models import Visit, VisitType
+
+# The kind of visit being booked is clinical: it is kept in the session, never
+# in a URL (access logs, browser history).
+BOOKING_TYPE_SESSION_KEY = "visits_booking_type"
+
+
+def remember_booking_type(request, visit_type: VisitType) -> None:
+    request.session[BOOKING_TYPE_SESSION_KEY] = str(visit_type.uuid)
+
+
+def remembered_booking_type(request, visit_types):
+    chosen = request.session.get(BOOKING_TYPE_SESSION_KEY)
+    return visit_types.filter(uuid=chosen).first() if chosen else None
 
 
 def load_visit(request, visit_uuid, *, what: str, accept=PATIENT_AND_CARE, write=False):

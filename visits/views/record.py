@@ -4,7 +4,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -37,6 +36,7 @@ from visits.views.common import (
     load_visit_as_its_clinician,
     post_only,
     refused,
+    remember_booking_type,
 )
 
 
@@ -206,7 +206,8 @@ def follow_up_respond(request, proposal):
         return refused(request, exc.message)
     if accept:
         messages.success(request, _("Please choose a time for your follow-up visit."))
-        return redirect(f"{reverse('visits:book')}?type={found.visit_type.code}")
+        remember_booking_type(request, found.visit_type)
+        return redirect("visits:book")
     messages.info(request, _("You declined the follow-up visit."))
     return redirect("visits:home")
 

@@ -1,6 +1,7 @@
 """The clinician's view of a patient, documents, referrals, break-glass, FHIR."""
 
 import json
+from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -11,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from visits.access import (
+    CARE_ONLY,
     CARE_TEAM,
     PATIENT_AND_CARE,
     authorize,
@@ -138,11 +140,13 @@ def document(request, document):
 @login_required
 def referral_create(request, patient):
     person = _patient(request, patient, "referral")
+    # Break-glass access is time-boxed; a referral would hand the notes on for
+    # weeks, so only a clinician with a care link may refer.
     authorize(
         request,
         patient=person,
         what="referral",
-        accept=CARE_TEAM,
+        accept=CARE_ONLY,
         write=request.method == "POST",
     )
     notes = ClinicalNote.objects.filter(
@@ -246,12 +250,14 @@ def referral_meeting(request, referral):
     if response := post_only(request):
         return response
     form = CareMeetingForm(request.POST)
-    if not form.is_valid():
+    # The form says "your local time": read the wall-clock time in the
+    # clinician's own zone (no middleware activates it for the request).
+    with timezone.override(ZoneInfo(request.user.time_zone)):
+        valid = form.is_valid()
+    if not valid:
         messages.error(request, _("Please give a start time and a length."))
         return redirect("visits:referral", found.uuid)
     start = form.cleaned_data["start"]
-    if timezone.is_naive(start):
-        start = timezone.make_aware(start, timezone.get_default_timezone())
     try:
         schedule_care_meeting(
             referral=found,
