@@ -210,6 +210,9 @@ ACCOUNT_RATE_LIMITS = {
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "TeleCampus"
+# Accept the previous and next 30-second code too: phones drift and people type slowly.
+# allauth still refuses a code that was already used in that window.
+MFA_TOTP_TOLERANCE = 1
 # Roles that must have TOTP before they reach admin or clinical pages.
 MFA_REQUIRED_PATH_PREFIXES = [
     "/admin/",

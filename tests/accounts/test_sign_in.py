@@ -1,3 +1,4 @@
+import time
 from datetime import timedelta
 
 import pytest
@@ -139,3 +140,16 @@ def test_clinician_without_admin_access_gets_a_page_not_a_loop(client, clinician
     assert response.status_code == 200
     assert len(response.redirect_chain) <= 2
     assert "permission" in response.content.decode().lower()
+
+
+def test_a_code_from_the_previous_window_is_accepted_once(client, clinician):
+    assert sign_in(client, "clinician").url == reverse("mfa_authenticate")
+    previous = totp_now(settings.DEMO_TOTP_SECRET, at=time.time() - 30)
+    assert (
+        client.post(reverse("mfa_authenticate"), {"code": previous}).status_code == 302
+    )
+
+    client.logout()
+    sign_in(client, "clinician")
+    replay = client.post(reverse("mfa_authenticate"), {"code": previous})
+    assert replay.status_code == 200  # the same code cannot be used twice
