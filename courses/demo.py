@@ -69,8 +69,16 @@ def demo_recording() -> Document:
     return document
 
 
-def _question(prompt, choices, rationale, kind="single"):
-    # Ids are given here as the admin's editor gives them: attempts refer to them.
+def question_block(
+    prompt: str,
+    choices: list[tuple[str, bool]],
+    rationale: str,
+    kind: str = "single",
+) -> dict:
+    """One post-test question as raw StreamField data (the test factories use it too).
+
+    Ids are given here as the admin's editor gives them: attempts refer to them.
+    """
     return {
         "type": "question",
         "id": str(uuid.uuid4()),
@@ -101,7 +109,7 @@ ACTIVITIES = [
         "credit": [(CreditType.AMA_PRA_1, "1.0"), (CreditType.PARTICIPATION, "1.0")],
         "lectures": ["Home blood pressure monitoring", "First-line treatment"],
         "questions": [
-            _question(
+            question_block(
                 "Which average home reading confirms hypertension?",
                 [
                     ("135/85 mmHg or higher", True),
@@ -110,7 +118,7 @@ ACTIVITIES = [
                 ],
                 "Guidelines use an average home reading of 135/85 mmHg or more.",
             ),
-            _question(
+            question_block(
                 "Which are first-line drug classes? Select all that apply.",
                 [
                     ("Thiazide-type diuretics", True),
@@ -141,7 +149,7 @@ ACTIVITIES = [
             "Urinary tract infection",
         ],
         "questions": [
-            _question(
+            question_block(
                 "Which finding with back pain needs an urgent in-person assessment?",
                 [("New urinary retention", True), ("Pain after lifting", False)],
                 "Urinary retention suggests cauda equina syndrome.",

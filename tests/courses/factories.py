@@ -1,12 +1,12 @@
 """Builders for CME page trees and learners' progress in tests."""
 
 import datetime
-import uuid
 from decimal import Decimal
 
 from django.utils import timezone
 
 from cms.models import HomePage
+from courses.demo import question_block
 from courses.models import (
     ActivityFormat,
     ActivityPage,
@@ -59,23 +59,7 @@ def question(
     kind: str = "single",
     rationale: str = "Because the guideline says so.",
 ) -> dict:
-    return {
-        "type": "question",
-        "id": str(uuid.uuid4()),
-        "value": {
-            "prompt": prompt,
-            "kind": kind,
-            "rationale": rationale,
-            "choices": [
-                {
-                    "type": "item",
-                    "id": str(uuid.uuid4()),
-                    "value": {"text": text, "correct": correct},
-                }
-                for text, correct in choices
-            ],
-        },
-    }
+    return question_block(prompt, choices, rationale, kind=kind)
 
 
 DEFAULT_QUESTIONS = [
