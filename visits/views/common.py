@@ -3,6 +3,7 @@
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import render
 
+from accounts.models import User
 from visits.access import CARE_TEAM, PATIENT_AND_CARE, authorize, refuse
 from visits.models import Visit, VisitType
 
@@ -32,6 +33,14 @@ def load_visit(request, visit_uuid, *, what: str, accept=PATIENT_AND_CARE, write
         request, patient=visit.patient, what=what, accept=accept, obj=visit, write=write
     )
     return visit
+
+
+def load_patient(request, patient_uuid, *, what: str) -> User:
+    """The patient a page is about; an unknown UUID is refused like a forbidden one."""
+    patient = User.objects.filter(uuid=patient_uuid).first()
+    if patient is None:
+        raise refuse(request, what=what)
+    return patient
 
 
 def load_visit_as_its_clinician(request, visit_uuid, *, what: str, write=True):
