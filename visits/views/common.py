@@ -21,12 +21,16 @@ def remembered_booking_type(request, visit_types):
     return visit_types.filter(uuid=chosen).first() if chosen else None
 
 
-def load_visit(request, visit_uuid, *, what: str, accept=PATIENT_AND_CARE, write=False):
-    visit = (
+def _find_visit(visit_uuid) -> Visit | None:
+    return (
         Visit.objects.select_related("patient", "clinician", "visit_type")
         .filter(uuid=visit_uuid)
         .first()
     )
+
+
+def load_visit(request, visit_uuid, *, what: str, accept=PATIENT_AND_CARE, write=False):
+    visit = _find_visit(visit_uuid)
     if visit is None:
         raise refuse(request, what=what)
     authorize(
@@ -45,11 +49,7 @@ def load_patient(request, patient_uuid, *, what: str) -> User:
 
 def load_visit_as_its_clinician(request, visit_uuid, *, what: str, write=True):
     """Only the visit's own clinician acts on it (admit, note, end)."""
-    visit = (
-        Visit.objects.select_related("patient", "clinician", "visit_type")
-        .filter(uuid=visit_uuid)
-        .first()
-    )
+    visit = _find_visit(visit_uuid)
     if visit is None or visit.clinician_id != request.user.pk:
         raise refuse(request, what=what, patient=visit.patient if visit else None)
     authorize(
