@@ -3,6 +3,7 @@
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import render
 
+from accounts.models import User
 from visits.access import CARE_TEAM, PATIENT_AND_CARE, authorize, refuse
 from visits.models import Visit, VisitType
 
@@ -20,12 +21,16 @@ def remembered_booking_type(request, visit_types):
     return visit_types.filter(uuid=chosen).first() if chosen else None
 
 
-def load_visit(request, visit_uuid, *, what: str, accept=PATIENT_AND_CARE, write=False):
-    visit = (
+def _find_visit(visit_uuid) -> Visit | None:
+    return (
         Visit.objects.select_related("patient", "clinician", "visit_type")
         .filter(uuid=visit_uuid)
         .first()
     )
+
+
+def load_visit(request, visit_uuid, *, what: str, accept=PATIENT_AND_CARE, write=False):
+    visit = _find_visit(visit_uuid)
     if visit is None:
         raise refuse(request, what=what)
     authorize(
@@ -34,13 +39,17 @@ def load_visit(request, visit_uuid, *, what: str, accept=PATIENT_AND_CARE, write
     return visit
 
 
+def load_patient(request, patient_uuid, *, what: str) -> User:
+    """The patient a page is about; an unknown UUID is refused like a forbidden one."""
+    patient = User.objects.filter(uuid=patient_uuid).first()
+    if patient is None:
+        raise refuse(request, what=what)
+    return patient
+
+
 def load_visit_as_its_clinician(request, visit_uuid, *, what: str, write=True):
     """Only the visit's own clinician acts on it (admit, note, end)."""
-    visit = (
-        Visit.objects.select_related("patient", "clinician", "visit_type")
-        .filter(uuid=visit_uuid)
-        .first()
-    )
+    visit = _find_visit(visit_uuid)
     if visit is None or visit.clinician_id != request.user.pk:
         raise refuse(request, what=what, patient=visit.patient if visit else None)
     authorize(

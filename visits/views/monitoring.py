@@ -31,14 +31,7 @@ from visits.services.monitoring import (
     set_thresholds,
 )
 from visits.uploads import UploadRefused
-from visits.views.common import post_only
-
-
-def _patient(request, patient_uuid, what):
-    patient = User.objects.filter(uuid=patient_uuid).first()
-    if patient is None:
-        raise refuse(request, what=what)
-    return patient
+from visits.views.common import load_patient, post_only
 
 
 @login_required
@@ -122,7 +115,7 @@ def upload_readings(request):
 
 @login_required
 def readings_chart(request, patient):
-    person = _patient(request, patient, "readings_chart")
+    person = load_patient(request, patient, what="readings_chart")
     authorize(request, patient=person, what="readings_chart")
     readings = list(
         Reading.objects.filter(patient=person).order_by("measured_at")[:500]
@@ -137,7 +130,7 @@ def readings_chart(request, patient):
 
 @login_required
 def thresholds(request, patient):
-    person = _patient(request, patient, "thresholds")
+    person = load_patient(request, patient, what="thresholds")
     authorize(request, patient=person, what="thresholds", accept=CARE_TEAM, write=True)
     if response := post_only(request):
         return response

@@ -46,19 +46,12 @@ from visits.services.sharing import (
     store_document,
 )
 from visits.uploads import UploadRefused
-from visits.views.common import post_only
-
-
-def _patient(request, patient_uuid, what):
-    patient = User.objects.filter(uuid=patient_uuid).first()
-    if patient is None:
-        raise refuse(request, what=what)
-    return patient
+from visits.views.common import load_patient, post_only
 
 
 @login_required
 def patient_record(request, patient):
-    person = _patient(request, patient, "patient_record")
+    person = load_patient(request, patient, what="patient_record")
     relation = authorize(
         request, patient=person, what="patient_record", accept=CARE_TEAM
     )
@@ -90,7 +83,7 @@ def patient_record(request, patient):
 
 @login_required
 def document_upload(request, patient):
-    person = _patient(request, patient, "document")
+    person = load_patient(request, patient, what="document")
     authorize(request, patient=person, what="document", write=True)
     if response := post_only(request):
         return response
@@ -139,7 +132,7 @@ def document(request, document):
 
 @login_required
 def referral_create(request, patient):
-    person = _patient(request, patient, "referral")
+    person = load_patient(request, patient, what="referral")
     # Break-glass access is time-boxed; a referral would hand the notes on for
     # weeks, so only a clinician with a care link may refer.
     authorize(
@@ -273,7 +266,7 @@ def referral_meeting(request, referral):
 
 @login_required
 def break_glass(request, patient):
-    person = _patient(request, patient, "break_glass")
+    person = load_patient(request, patient, what="break_glass")
     if (
         not role_allows(request.user, "visits.break_glass")
         or person.pk == request.user.pk
@@ -317,7 +310,7 @@ def break_glass(request, patient):
 def fhir_export(request, patient):
     from visits.fhir import build_bundle
 
-    person = _patient(request, patient, "fhir_export")
+    person = load_patient(request, patient, what="fhir_export")
     authorize(request, patient=person, what="fhir_export", accept=PATIENT_AND_CARE)
     bundle = build_bundle(person)
     response = HttpResponse(
