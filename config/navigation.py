@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Role
 
-# (URL name, label, who sees it: "all", "anonymous", "signed_in" or a set of roles)
+# (URL name, label, who sees it: "all", "anonymous", "staff" or a set of roles)
 _LINKS = [
     ("cms:search", _("Search health topics"), "all"),
     ("courses:catalogue", _("CME activities"), "anonymous"),
