@@ -166,12 +166,29 @@ def test_patient_sees_who_looked_and_auditor_searches(
     assert clinician.display_name in log
     assert "Was refused" in log
     client.force_login(auditor)
-    found = client.get("/visits/audit/", {"actor": "other_patient"})
-    body = found.content.decode()
+    searched = client.post("/visits/audit/", {"actor": "other_patient"})
+    assert searched.status_code == 302
+    assert searched.url == "/visits/audit/"  # criteria never ride in the URL
+    body = client.get(searched.url).content.decode()
     assert f"/visits/{visit.uuid}/" in body and "Was refused" in body
-    assert client.get("/visits/audit/").status_code == 200
+    assert clinician.username not in body  # the filter held
     client.force_login(clinician)
     assert client.get("/visits/audit/").status_code == 404
+
+
+def test_audit_search_by_patient_keeps_the_patient_out_of_urls(
+    client, patient, clinician, auditor
+):
+    visit = booked_visit(patient, clinician)
+    client.force_login(clinician)
+    client.get(f"/visits/{visit.uuid}/")
+    client.force_login(auditor)
+    searched = client.post("/visits/audit/", {"patient": patient.username})
+    assert patient.username not in searched.url
+    page = client.get(searched.url)
+    assert page.status_code == 200
+    assert f"/visits/{visit.uuid}/" in page.content.decode()
+    assert f"patient={patient.username}" not in page.content.decode()
 
 
 def test_break_glass_access_cannot_refer_the_patient_on(

@@ -44,10 +44,21 @@ def _require(request, permission: str, what: str) -> None:
         raise refuse(request, what=what)
 
 
+_AUDIT_SEARCH_KEY = "visits_audit_search"
+
+
 @login_required
 def audit_search(request):
+    """Search criteria name patients, so they travel by POST and live in the session,
+    never in the query string (access logs and browser history keep URLs)."""
     _require(request, "visits.search_audit", "audit_log")
-    form = AuditSearchForm(request.GET or None)
+    if request.method == "POST":
+        form = AuditSearchForm(request.POST)
+        if form.is_valid():
+            request.session[_AUDIT_SEARCH_KEY] = form.cleaned_data
+            return redirect("visits:audit")
+    else:
+        form = AuditSearchForm(request.session.get(_AUDIT_SEARCH_KEY))
     events = AuditEvent.objects.select_related("actor", "patient")
     if form.is_valid():
         data = form.cleaned_data
@@ -59,7 +70,10 @@ def audit_search(request):
             events = events.filter(action=data["action"])
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     _log(request, "audit_log")
-    return render(request, "visits/audit_search.html", {"form": form, "page": page})
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request, "visits/audit_search.html", {"form": form, "page": page}, status=status
+    )
 
 
 @login_required
