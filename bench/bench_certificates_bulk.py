@@ -148,7 +148,7 @@ def baseline(count: int) -> dict:
     template = services.default_template()
     stylesheet = rendering.certificate_stylesheet(template)
     pages = [
-        rendering.certificate_page(
+        rendering.full_certificate(
             snapshot=build_snapshot(
                 claim=claim, name=claim.learner.full_name, template=template
             ),
@@ -159,11 +159,11 @@ def baseline(count: int) -> dict:
     ]
     started = time.perf_counter()
     sizes = 0
-    for page in pages:
+    for body, generated in pages:
         data = HTML(
-            string=pdf.document_html(bodies=[page.body], title=page.title),
+            string=pdf.document_html(bodies=[body], title="Certificate"),
             base_url=pdf.ASSET_ORIGIN,
-            url_fetcher=pdf.AssetFetcher(page.generated),
+            url_fetcher=pdf.AssetFetcher(generated),
         ).write_pdf(
             stylesheets=[CSS(string=stylesheet, base_url=pdf.ASSET_ORIGIN)],
             pdf_tags=True,

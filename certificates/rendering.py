@@ -5,10 +5,13 @@ text; pdf.py does the WeasyPrint work.
 """
 
 from collections.abc import Iterator, Sequence
+from itertools import groupby
 
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
 
 from certificates import pdf
 from certificates.models import CertificateTemplate, PageSize
@@ -16,6 +19,10 @@ from certificates.models import CertificateTemplate, PageSize
 PAGE_DIMENSIONS = {PageSize.A4: ("297mm", "210mm"), PageSize.LETTER: ("11in", "8.5in")}
 LONG_NAME = 48
 VERY_LONG_NAME = 110
+TEXT_SLOTS = ("name", "credits", "code")
+# Snapshot fields that differ between learners of one activity; the rest is laid
+# out once per sheet.
+LEARNER_FIELDS = {"learner_name", "credit_amount", "credit_date", "credit_date_display"}
 
 
 def verification_url(code: str) -> str:
@@ -46,45 +53,103 @@ def _name_size(name: str) -> str:
     return "name--long" if len(name) > LONG_NAME else ""
 
 
-def certificate_page(
-    *, snapshot: dict, code: str, template: CertificateTemplate
-) -> pdf.PDFPage:
-    url = verification_url(code)
-    qr_name = f"qr-{code}.png"
-    body = render_to_string(
+def certificate_fields(*, snapshot: dict, code: str) -> dict[str, str]:
+    """The learner's own lines, one HTML fragment per slot of the certificate."""
+    name = snapshot["learner_name"]
+    credits = _("%(amount)s %(label)s claimed on %(date)s") % {
+        "amount": snapshot["credit_amount"],
+        "label": snapshot["credit_type_label"],
+        "date": snapshot["credit_date_display"],
+    }
+    return {
+        "name": format_html(
+            '<p class="certificate__name {}"><bdi>{}</bdi></p>', _name_size(name), name
+        ),
+        "credits": format_html('<p class="certificate__credits">{}</p>', credits),
+        "code": format_html(
+            '<p class="certificate__code">{}</p>', _("Code %(code)s") % {"code": code}
+        ),
+    }
+
+
+def _certificate_body(
+    *, snapshot: dict, template: CertificateTemplate, fields: dict, qr_src: str
+) -> str:
+    return render_to_string(
         "certificates/pdf/certificate.html",
         {
             "s": snapshot,
-            "code": code,
-            "verify_url": url,
-            "qr_src": pdf.GENERATED_PREFIX + qr_name,
-            "name_size": _name_size(snapshot["learner_name"]),
+            "fields": fields,
+            "qr_src": qr_src,
+            "verify_index_url": settings.BASE_URL
+            + reverse("certificates:verify_index"),
             "logo_url": _image_url(template.logo),
             "signature_url": _image_url(template.signature),
         },
     )
-    return pdf.PDFPage(
+
+
+def full_certificate(
+    *, snapshot: dict, code: str, template: CertificateTemplate
+) -> tuple[str, dict[str, bytes]]:
+    """The whole certificate as one HTML body and its QR image, for a renderer
+    that lays out everything each time (the benchmark's baseline, and the test
+    that the composed PDF says the same)."""
+    qr_name = f"qr-{code}.png"
+    body = _certificate_body(
+        snapshot=snapshot,
+        template=template,
+        fields=certificate_fields(snapshot=snapshot, code=code),
+        qr_src=pdf.GENERATED_PREFIX + qr_name,
+    )
+    return body, {qr_name: pdf.qr_png(verification_url(code))}
+
+
+def sheet_order(snapshot: dict) -> tuple:
+    """A sort key that puts certificates sharing a sheet next to each other."""
+    return tuple(sorted((k, v) for k, v in snapshot.items() if k not in LEARNER_FIELDS))
+
+
+def certificate_sheet(*, snapshot: dict, template: CertificateTemplate) -> pdf.Sheet:
+    """Everything the certificates of one activity and credit type share."""
+    body = _certificate_body(
+        snapshot=snapshot, template=template, fields={}, qr_src=pdf.PLACEHOLDER_IMAGE
+    )
+    return pdf.render_sheet(
         body=body,
-        title=f"{snapshot['heading']}: {snapshot['activity_title']}",
-        generated={qr_name: pdf.qr_png(url)},
+        stylesheet=certificate_stylesheet(template),
+        text_slots=TEXT_SLOTS,
+        lang=settings.LANGUAGE_CODE,
     )
 
 
 def render_certificates(
     items: Sequence[tuple[dict, str]], *, template: CertificateTemplate
 ) -> Iterator[bytes]:
-    """One PDF per (snapshot, code), in order, rendered in batches."""
-    pages = [
-        certificate_page(snapshot=snapshot, code=code, template=template)
-        for snapshot, code in items
-    ]
-    return pdf.render_one_page_pdfs(
-        pages,
-        stylesheet=certificate_stylesheet(template),
-        author=settings.WAGTAIL_SITE_NAME,
-        lang=settings.LANGUAGE_CODE,
-        chunk_size=settings.CERTIFICATES_RENDER_CHUNK,
-    )
+    """One PDF per (snapshot, code), in order.
+
+    Consecutive items that share everything but the learner's own lines share one
+    sheet, so callers sort by `sheet_order` to lay each sheet out only once.
+    """
+    stylesheet = certificate_stylesheet(template)
+    for _key, group in groupby(items, key=lambda item: sheet_order(item[0])):
+        group = list(group)
+        sheet = certificate_sheet(snapshot=group[0][0], template=template)
+        yield from pdf.render_filled_sheets(
+            sheet,
+            [
+                pdf.Filling(
+                    fields=certificate_fields(snapshot=snapshot, code=code),
+                    qr_data=verification_url(code),
+                    title=f"{snapshot['heading']}: {snapshot['activity_title']}",
+                )
+                for snapshot, code in group
+            ],
+            stylesheet=stylesheet,
+            author=settings.WAGTAIL_SITE_NAME,
+            lang=settings.LANGUAGE_CODE,
+            chunk_size=settings.CERTIFICATES_RENDER_CHUNK,
+        )
 
 
 def render_transcript(*, snapshot: dict, code: str) -> bytes:

@@ -9,16 +9,18 @@ import logging
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import islice
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.db.models import prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_q.tasks import async_task
 
 from certificates.codes import new_code
 from certificates.models import Certificate, CertificateTemplate, IssuingRun
-from certificates.rendering import render_certificates
+from certificates.rendering import render_certificates, sheet_order
 from certificates.snapshots import build_snapshot, missing_content, snapshot_digest
 from courses.models import CreditClaim
 
@@ -28,6 +30,8 @@ logger = logging.getLogger(__name__)
 # certificate takes a random free position so the index reveals nothing.
 STATUS_LIST_SIZE = 2**20
 ISSUING_CHUNK_SIZE = 100
+# Rendered certificates are inserted this many at a time.
+STORE_BATCH_SIZE = 100
 
 
 class IssuingRefused(Exception):
@@ -80,11 +84,63 @@ def _existing_valid(*, learner_id, activity_id, credit_type) -> Certificate | No
     )
 
 
+def _holder_key(claim) -> tuple:
+    """What at most one valid certificate exists for."""
+    return (claim.enrolment.learner_id, claim.enrolment.activity_id, claim.credit_type)
+
+
+def _valid_certificates_for(claims: Sequence) -> dict[tuple, Certificate]:
+    found = Certificate.objects.valid().filter(
+        learner_id__in={claim.enrolment.learner_id for claim in claims},
+        activity_id__in={claim.enrolment.activity_id for claim in claims},
+    )
+    return {
+        (certificate.learner_id, certificate.activity_id, certificate.credit_type): (
+            certificate
+        )
+        for certificate in found
+    }
+
+
 def _completion_refusal(claim) -> str | None:
     enrolment = claim.enrolment
     if enrolment.status != type(enrolment).Status.COMPLETE:
         return _("The enrolment is not complete, so no certificate can be issued.")
     return None
+
+
+def _unsaved_certificate(
+    *,
+    claim,
+    snapshot: dict,
+    code: str,
+    data: bytes,
+    template: CertificateTemplate,
+    issued_by,
+    supersedes: Certificate | None = None,
+) -> Certificate:
+    """A certificate row ready to insert, its PDF already in storage."""
+    enrolment = claim.enrolment
+    certificate = Certificate(
+        code=code,
+        learner_id=enrolment.learner_id,
+        claim=claim,
+        activity_id=enrolment.activity_id,
+        credit_type=claim.credit_type,
+        credit_amount=claim.amount,
+        credit_date=snapshot["credit_date"],
+        snapshot=snapshot,
+        snapshot_sha256=snapshot_digest(snapshot),
+        template=template,
+        template_version=int(snapshot["template_version"]),
+        pdf_sha256=_digest(data),
+        issued_at=timezone.now(),
+        issued_by=issued_by,
+        supersedes=supersedes,
+        status_list_index=secrets.randbelow(STATUS_LIST_SIZE),
+    )
+    certificate.pdf.save("certificate.pdf", ContentFile(data), save=False)
+    return certificate
 
 
 def store_certificate(
@@ -98,35 +154,24 @@ def store_certificate(
     supersedes: Certificate | None = None,
 ) -> Certificate | None:
     """Save one rendered certificate; None when another issuer got there first."""
-    enrolment = claim.enrolment
     for _attempt in range(3):
-        certificate = Certificate(
-            code=code,
-            learner_id=enrolment.learner_id,
+        certificate = _unsaved_certificate(
             claim=claim,
-            activity_id=enrolment.activity_id,
-            credit_type=claim.credit_type,
-            credit_amount=claim.amount,
-            credit_date=snapshot["credit_date"],
             snapshot=snapshot,
-            snapshot_sha256=snapshot_digest(snapshot),
+            code=code,
+            data=data,
             template=template,
-            template_version=int(snapshot["template_version"]),
-            pdf_sha256=_digest(data),
-            issued_at=timezone.now(),
             issued_by=issued_by,
             supersedes=supersedes,
-            status_list_index=secrets.randbelow(STATUS_LIST_SIZE),
         )
-        certificate.pdf.save("certificate.pdf", ContentFile(data), save=False)
         try:
             with transaction.atomic():
                 certificate.save()
         except IntegrityError:
             certificate.pdf.storage.delete(certificate.pdf.name)
             if _existing_valid(
-                learner_id=enrolment.learner_id,
-                activity_id=enrolment.activity_id,
+                learner_id=claim.enrolment.learner_id,
+                activity_id=claim.enrolment.activity_id,
                 credit_type=claim.credit_type,
             ):
                 return None
@@ -137,6 +182,42 @@ def store_certificate(
             continue
         return certificate
     raise IntegrityError("No free position in the revocation status list.")
+
+
+def _store_batch(
+    batch: list[tuple], *, template: CertificateTemplate, issued_by
+) -> list[Certificate | None]:
+    """Insert a batch of rendered certificates in one statement; if anything
+    clashes (another issuer, a random index), fall back to one at a time, which
+    sorts out each clash."""
+    certificates = [
+        _unsaved_certificate(
+            claim=claim,
+            snapshot=snapshot,
+            code=code,
+            data=data,
+            template=template,
+            issued_by=issued_by,
+        )
+        for (claim, snapshot, code), data in batch
+    ]
+    try:
+        with transaction.atomic():
+            return Certificate.objects.bulk_create(certificates)
+    except IntegrityError:
+        for certificate in certificates:
+            certificate.pdf.storage.delete(certificate.pdf.name)
+    return [
+        store_certificate(
+            claim=claim,
+            snapshot=snapshot,
+            code=code,
+            data=data,
+            template=template,
+            issued_by=issued_by,
+        )
+        for (claim, snapshot, code), data in batch
+    ]
 
 
 def queue_email_sweep() -> None:
@@ -157,21 +238,21 @@ def issue_certificates(
     this up against concurrent issuers). Refusals are logged with their reason.
     """
     template = template or default_template()
+    claims = list(claims)
     outcome = IssuingOutcome()
+    valid = _valid_certificates_for(claims)
+    revoked = set(
+        Certificate.objects.filter(
+            claim__in=claims, status=Certificate.Status.REVOKED
+        ).values_list("claim_id", flat=True)
+    )
+    prefetch_related_objects([claim.activity for claim in claims], "designations")
     to_render = []
     for claim in claims:
-        enrolment = claim.enrolment
-        existing = _existing_valid(
-            learner_id=enrolment.learner_id,
-            activity_id=enrolment.activity_id,
-            credit_type=claim.credit_type,
-        )
-        if existing:
+        if existing := valid.get(_holder_key(claim)):
             outcome.existing.append(existing)
             continue
-        if Certificate.objects.filter(
-            claim=claim, status=Certificate.Status.REVOKED
-        ).exists():
+        if claim.pk in revoked:
             outcome.refused.append(
                 _refuse(
                     claim,
@@ -186,7 +267,7 @@ def issue_certificates(
             outcome.refused.append(_refuse(claim, refusal))
             continue
         snapshot = build_snapshot(
-            claim=claim, name=enrolment.learner.full_name, template=template
+            claim=claim, name=claim.enrolment.learner.full_name, template=template
         )
         if missing := missing_content(snapshot):
             outcome.refused.append(
@@ -194,27 +275,30 @@ def issue_certificates(
             )
             continue
         to_render.append((claim, snapshot, new_code()))
-    items = [(snapshot, code) for _claim, snapshot, code in to_render]
-    rendered = render_certificates(items, template=template)
-    for (claim, snapshot, code), data in zip(to_render, rendered, strict=True):
-        certificate = store_certificate(
-            claim=claim,
-            snapshot=snapshot,
-            code=code,
-            data=data,
+    to_render.sort(key=lambda item: sheet_order(item[1]))
+    rendered = zip(
+        to_render,
+        render_certificates(
+            [(snapshot, code) for _claim, snapshot, code in to_render],
             template=template,
-            issued_by=issued_by,
-        )
-        if certificate is None:
-            outcome.existing.append(
-                _existing_valid(
-                    learner_id=claim.enrolment.learner_id,
-                    activity_id=claim.enrolment.activity_id,
-                    credit_type=claim.credit_type,
+        ),
+        strict=True,
+    )
+    while batch := list(islice(rendered, STORE_BATCH_SIZE)):
+        stored = _store_batch(batch, template=template, issued_by=issued_by)
+        for ((claim, _snapshot, _code), _data), certificate in zip(
+            batch, stored, strict=True
+        ):
+            if certificate is None:
+                outcome.existing.append(
+                    _existing_valid(
+                        learner_id=claim.enrolment.learner_id,
+                        activity_id=claim.enrolment.activity_id,
+                        credit_type=claim.credit_type,
+                    )
                 )
-            )
-        else:
-            outcome.issued.append(certificate)
+            else:
+                outcome.issued.append(certificate)
     if outcome.issued:
         queue_email_sweep()
     return outcome
