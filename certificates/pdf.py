@@ -1,10 +1,16 @@
-"""PDF rendering: the only module that imports WeasyPrint.
+"""PDF rendering: the only module that imports WeasyPrint (and pikepdf).
 
-Certificates are rendered in batches: many certificates become one WeasyPrint
-document (fonts, stylesheets and images are loaded and laid out once), and each page
-is then written out as its own PDF. Every asset comes through `AssetFetcher`, which
-reads our static and media files from disk and refuses every other URL, so nothing a
-learner typed can make the renderer fetch a URL or read a local file.
+Many documents that differ in a few lines (certificates of one activity) are made
+from one *sheet*: the shared page, laid out once with empty slots. Each document's
+own lines are laid out by WeasyPrint in bulk, then pikepdf puts each one's text over
+a copy of the sheet and joins the two structure trees, so every PDF is tagged and
+carries nothing of any other document (see docs/decisions/0007). WeasyPrint's cost
+is per laid-out box and page, so this is many times faster than one full layout per
+document. Transcripts, which differ throughout, are rendered whole (`render_pdf`).
+
+Every asset comes through `AssetFetcher`, which reads our static and media files
+from disk and refuses every other URL, so nothing a learner typed can make the
+renderer fetch a URL or read a local file.
 """
 
 import gc
@@ -587,7 +593,7 @@ class _Background:
         for placeholder, kids in zip(bundle.Placeholders, slot_kids, strict=True):
             for kid in kids:
                 kid.P = placeholder
-            placeholder.K = kids
+            placeholder.K = pikepdf.Array(list(kids))
         document = bundle.Document
         out.Root.StructTreeRoot = out.make_indirect(
             pikepdf.Dictionary(
@@ -607,7 +613,8 @@ class _Background:
         out.docinfo.Title = filling.title
         out.docinfo.Author = author
         buffer = io.BytesIO()
-        out.save(buffer, deterministic_id=True)
+        # Object streams make the file about a fifth smaller and quicker to write.
+        out.save(buffer, object_stream_mode=pikepdf.ObjectStreamMode.generate)
         return buffer.getvalue()
 
 

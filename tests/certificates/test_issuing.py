@@ -17,6 +17,8 @@ from tests.certificates.pdf_reading import (
     pdf_text,
     pdf_text_pdfium,
     qr_codes,
+    raster,
+    structure_problems,
 )
 from tests.courses import factories as course_factories
 
@@ -249,3 +251,32 @@ def test_templates_print_their_logo_and_signature_on_letter_paper(clinician_clai
     assert (round(page.mediabox.width), round(page.mediabox.height)) == (792, 612)
     assert len(page.images) == 3
     assert certificate.template_version == 2
+
+
+def test_the_composed_certificate_looks_like_one_laid_out_whole(clinician_claim):
+    """Certificates are laid out once per activity with each learner's lines added
+    on top; the result must look like laying out the whole certificate at once."""
+    from PIL import ImageChops
+
+    from certificates import pdf, rendering
+
+    certificate = services.issue_certificate(claim=clinician_claim)
+    body, generated = rendering.full_certificate(
+        snapshot=certificate.snapshot,
+        code=certificate.code,
+        template=certificate.template,
+    )
+    whole = pdf.render_pdf(
+        body=body,
+        title="whole",
+        stylesheet=rendering.certificate_stylesheet(certificate.template),
+        generated=generated,
+    )
+    composed_image, whole_image = (
+        raster(data) for data in (stored_bytes(certificate), whole)
+    )
+    assert composed_image.size == whole_image.size
+    difference = ImageChops.difference(composed_image, whole_image).convert("L")
+    differing = difference.point(lambda value: 255 if value > 64 else 0).histogram()[255]
+    assert differing < 0.001 * composed_image.size[0] * composed_image.size[1]
+    assert structure_problems(stored_bytes(certificate)) == []

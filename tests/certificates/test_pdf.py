@@ -1,11 +1,19 @@
 import io
 
+import pikepdf
 import pytest
 from django.conf import settings
+from django.utils.html import escape
 from pypdf import PdfReader
 
 from certificates import pdf
-from tests.certificates.pdf_reading import page_count, pdf_text, qr_codes
+from tests.certificates.pdf_reading import (
+    page_count,
+    pdf_text,
+    pdf_text_pdfium,
+    qr_codes,
+    structure_problems,
+)
 
 
 @pytest.mark.parametrize(
@@ -64,42 +72,121 @@ def test_a_hostile_document_fetches_nothing_and_still_renders(caplog, tmp_path):
     assert any("127.0.0.1:9" in message for message in refused)
 
 
-def test_batch_rendering_gives_one_tagged_pdf_per_page_in_order():
-    pages = [
-        pdf.PDFPage(
-            body=f'<section class="c"><h1>Certificate {n}</h1>'
-            f'<img src="generated/q{n}.png" alt="QR"></section>',
-            title=f"Title {n}",
-            generated={f"q{n}.png": pdf.qr_png(f"https://example.org/{n}")},
-        )
-        for n in range(5)
-    ]
-    css = ".c { color: black; }"
+SHEET_CSS = """
+@page { size: A5 landscape; margin: 0; }
+.slot { display: flow-root; }
+.slot--name { height: 20mm; }
+.slot--note { height: 8mm; }
+.name { margin: 0; font-size: 18pt; text-align: center; }
+.note { margin: 0; font-size: 9pt; }
+.qr { width: 20mm; height: 20mm; }
+"""
+SHEET_BODY = (
+    "<section><h1>Shared heading</h1>"
+    '<div class="slot slot--name" id="slot-name"></div>'
+    "<p>Shared wording between the slots.</p>"
+    '<div class="slot slot--note" id="slot-note"></div>'
+    f'<img class="qr" src="{pdf.PLACEHOLDER_IMAGE}" alt="QR code"></section>'
+)
+
+
+def sheet() -> pdf.Sheet:
+    return pdf.render_sheet(
+        body=SHEET_BODY, stylesheet=SHEET_CSS, text_slots=["name", "note"]
+    )
+
+
+def filling(n: int, name: str | None = None) -> pdf.Filling:
+    return pdf.Filling(
+        fields={
+            "name": f'<p class="name">{escape(name or f"Learner {n}")}</p>',
+            "note": f'<p class="note">Note {n}</p>',
+        },
+        qr_data=f"https://example.org/{n}",
+        title=f"Title {n}",
+    )
+
+
+def test_each_filling_gets_its_own_tagged_one_page_pdf_in_order():
     results = list(
-        pdf.render_one_page_pdfs(pages, stylesheet=css, author="T", chunk_size=2)
+        pdf.render_filled_sheets(
+            sheet(),
+            [filling(n) for n in range(5)],
+            stylesheet=SHEET_CSS,
+            author="T",
+            chunk_size=2,
+        )
     )
     assert len(results) == 5
     for n, data in enumerate(results):
         reader = PdfReader(io.BytesIO(data))
         assert len(reader.pages) == 1
-        assert f"Certificate {n}" in reader.pages[0].extract_text()
+        text = reader.pages[0].extract_text()
+        assert "Shared heading" in text and "Shared wording" in text
+        assert f"Learner {n}" in text and f"Note {n}" in text
+        others = [m for m in range(5) if m != n]
+        assert not any(f"Learner {m}" in text or f"Note {m}" in text for m in others)
         assert reader.metadata.title == f"Title {n}"
-        root = reader.trailer["/Root"]
-        assert "/StructTreeRoot" in root and root["/MarkInfo"]["/Marked"]
         assert qr_codes(data) == [f"https://example.org/{n}"]
+        assert structure_problems(data) == []
 
 
-def test_batch_rendering_refuses_a_certificate_that_spills_onto_two_pages():
-    pages = [
-        pdf.PDFPage(body="<section><p>one</p></section>", title="a", generated={}),
-        pdf.PDFPage(
-            body='<section><p>two</p><p style="break-before: page">three</p></section>',
-            title="b",
-            generated={},
-        ),
-    ]
-    with pytest.raises(pdf.PageOverflow):
-        list(pdf.render_one_page_pdfs(pages, stylesheet="", author="T"))
+def test_a_pdf_holds_no_other_fillings_text_even_hidden():
+    """The fillings of a chunk are laid out together; each PDF must carry only
+    its own text, not other learners' text drawn off the page or clipped (text
+    extraction reads every text operator, visible or not)."""
+    first, second = pdf.render_filled_sheets(
+        sheet(),
+        [filling(0, "Alice Aardvark"), filling(1, "Bob Bobcat")],
+        stylesheet=SHEET_CSS,
+        author="T",
+    )
+    for data, own, other in [(first, "Alice", "Bob"), (second, "Bob", "Alice")]:
+        for text in (pdf_text(data), pdf_text_pdfium(data)):
+            assert own in text and other not in text
+
+
+def test_the_structure_checker_notices_a_broken_tree():
+    data = list(
+        pdf.render_filled_sheets(
+            sheet(), [filling(0)], stylesheet=SHEET_CSS, author="T"
+        )
+    )[0]
+    document = pikepdf.open(io.BytesIO(data))
+    slot = document.Root.StructTreeRoot.K[0].K[0].K[1]
+    slot.K = pikepdf.Array()
+    broken = io.BytesIO()
+    document.save(broken)
+    problems = structure_problems(broken.getvalue())
+    assert "empty /Div element" in problems
+    assert any(problem.startswith("page: marked") for problem in problems)
+
+
+def test_text_too_long_for_its_slot_is_refused():
+    with pytest.raises(pdf.PageOverflow, match="name of document 2"):
+        list(
+            pdf.render_filled_sheets(
+                sheet(),
+                [filling(0), filling(1, "Very long name " * 40)],
+                stylesheet=SHEET_CSS,
+                author="T",
+            )
+        )
+
+
+def test_a_sheet_without_its_placeholder_image_is_refused():
+    body = SHEET_BODY.replace(pdf.PLACEHOLDER_IMAGE, "")
+    with pytest.raises(ValueError, match="placeholder image"):
+        list(
+            pdf.render_filled_sheets(
+                pdf.render_sheet(
+                    body=body, stylesheet=SHEET_CSS, text_slots=["name", "note"]
+                ),
+                [filling(0)],
+                stylesheet=SHEET_CSS,
+                author="T",
+            )
+        )
 
 
 def test_transcript_style_documents_can_run_over_several_pages():
