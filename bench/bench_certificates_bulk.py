@@ -8,8 +8,9 @@ peak memory is its own:
 - baseline: the same 500 certificates' HTML, each rendered by a plain
   `weasyprint.HTML(...).write_pdf()` call (building the HTML is not timed);
 - bulk: `certificates.services.issue_certificates` for the 500 claims, timed end to
-  end (snapshots, QR codes, batch layout, one PDF per certificate, SHA-256, storage,
-  database rows, email tasks queued);
+  end (snapshots, the activity's sheet laid out once, the learners' lines laid out
+  together, one tagged PDF per certificate composed with pikepdf, QR codes,
+  SHA-256, storage, database rows, the email sweep queued);
 - memory: the same bulk issuing for 5,000 claims, reporting peak RSS.
 
 Target: bulk at least 8x faster than the baseline; peak memory under 600 MB for 5,000.

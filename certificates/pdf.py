@@ -386,17 +386,18 @@ def _struct_elements(element) -> Iterator[pikepdf.Dictionary]:
 
 @dataclass(frozen=True)
 class _MarkedText:
-    """One marked-content sequence of the fill layer: a run of text."""
+    """One marked-content sequence of the fill layer (a line of text), and the
+    page resources it names, as (kind, name) pairs such as ("/Font", "/F1")."""
 
     tag: bytes
     body: bytes
-    fonts: frozenset
-    states: frozenset
+    resources: frozenset
 
 
-# Operators that would need resources other than fonts and graphics states; the
-# fill layer holds only text, so meeting one means the layer is not what we think.
-_FOREIGN_OPERATORS = {"Do", "sh", "BI", "INLINE IMAGE", "cs", "CS", "scn", "SCN"}
+# What text may name on its page: fonts, graphics states and images (a colour emoji
+# can be one). Anything else in the fill layer means it is not what we think.
+_RESOURCE_OPERATORS = {"Tf": "/Font", "gs": "/ExtGState", "Do": "/XObject"}
+_FOREIGN_OPERATORS = {"sh", "BI", "INLINE IMAGE", "cs", "CS", "scn", "SCN"}
 
 
 def _marked_texts(page: pikepdf.Page) -> dict[int, _MarkedText]:
@@ -405,11 +406,11 @@ def _marked_texts(page: pikepdf.Page) -> dict[int, _MarkedText]:
         name = str(operator)
         if current is None:
             if name == "BDC" and "/MCID" in operands[1]:
-                current, depth = (operands[0], int(operands[1].MCID), []), 0
+                current, depth = (operands[0], int(operands[1].MCID), [], set()), 0
             elif name not in ("q", "Q", "cm"):
                 raise ValueError(f"The fill layer draws {name} outside its text.")
             continue
-        tag, mcid, body = current
+        tag, mcid, body, resources = current
         if name in ("BDC", "BMC"):
             depth += 1
         elif name == "EMC":
@@ -417,16 +418,13 @@ def _marked_texts(page: pikepdf.Page) -> dict[int, _MarkedText]:
                 texts[mcid] = _MarkedText(
                     tag=bytes(tag),
                     body=pikepdf.unparse_content_stream(body),
-                    fonts=frozenset(
-                        str(i.operands[0]) for i in body if str(i.operator) == "Tf"
-                    ),
-                    states=frozenset(
-                        str(i.operands[0]) for i in body if str(i.operator) == "gs"
-                    ),
+                    resources=frozenset(resources),
                 )
                 current = None
                 continue
             depth -= 1
+        elif name in _RESOURCE_OPERATORS:
+            resources.add((_RESOURCE_OPERATORS[name], str(operands[0])))
         elif name in _FOREIGN_OPERATORS:
             raise ValueError(f"The fill layer draws {name} inside its text.")
         body.append(pikepdf.ContentStreamInstruction(operands, operator))
@@ -458,7 +456,7 @@ class _FillLayer:
         self.resources = [page.obj.Resources for page in self.source.pages]
         for resources in self.resources:
             # Only indirect objects can be copied into another PDF on their own.
-            for kind in ("/Font", "/ExtGState"):
+            for kind in _RESOURCE_OPERATORS.values():
                 for name, value in resources.get(kind, {}).items():
                     if not value.is_indirect:
                         resources[kind][name] = self.source.make_indirect(value)
@@ -482,7 +480,7 @@ class _FillLayer:
         it uses, its structure elements per slot and the MCID-to-element array."""
         placement = self.placements[number]
         texts = self.texts[placement.page_index]
-        renumbered, parts, fonts, states = {}, [], set(), set()
+        renumbered, parts, used = {}, [], set()
         for (dx, dy), (_kids, mcids) in zip(
             placement.moves, self.slots[number], strict=True
         ):
@@ -494,18 +492,14 @@ class _FillLayer:
                     b"%s <</MCID %d>> BDC\n%s\nEMC\n"
                     % (text.tag, renumbered[mcid], text.body)
                 )
-                fonts |= text.fonts
-                states |= text.states
+                used |= text.resources
             parts.append(b"Q\n")
         source = self.resources[placement.page_index]
-        resources = pikepdf.Dictionary(
-            Font=pikepdf.Dictionary(
-                {name: out.copy_foreign(source.Font[name]) for name in fonts}
-            ),
-            ExtGState=pikepdf.Dictionary(
-                {name: out.copy_foreign(source.ExtGState[name]) for name in states}
-            ),
-        )
+        resources = pikepdf.Dictionary()
+        for kind, name in used:
+            if kind not in resources:
+                resources[kind] = pikepdf.Dictionary()
+            resources[kind][name] = out.copy_foreign(source[kind][name])
         owners = [None] * len(renumbered)
         slot_kids = []
         for kids, _mcids_of_slot in self.slots[number]:
@@ -578,7 +572,9 @@ class _Background:
         bundle = out.copy_foreign(self.bundle)
         drawing, resources, slot_kids, owners = layer.copy_into(out, number)
         bundle.Form.Resources.XObject[self.qr_name] = _qr_image(out, filling.qr_data)
-        resources.XObject = pikepdf.Dictionary(Sheet=bundle.Form)
+        if "/XObject" not in resources:
+            resources.XObject = pikepdf.Dictionary()
+        resources.XObject.Sheet = bundle.Form
         page_height = self.mediabox[3] - self.mediabox[1]
         page = out.add_blank_page()
         page.obj.MediaBox = pikepdf.Array(self.mediabox)

@@ -123,3 +123,25 @@ def _marked_mcids(stream, reader) -> set[int]:
         and isinstance(operands[1], dict)
         and "/MCID" in operands[1]
     }
+
+
+def structure_tags(data: bytes) -> list[str]:
+    """The structure element types in reading (depth-first) order, indented by
+    depth, e.g. ["Document", " Sect", "  H1", ...]."""
+    reader = PdfReader(io.BytesIO(data))
+    tags = []
+
+    def walk(element, depth):
+        element = element.get_object()
+        tags.append(" " * depth + element["/S"][1:])
+        kids = element["/K"].get_object() if "/K" in element else []
+        for kid in kids if isinstance(kids, list) else [kids]:
+            if not isinstance(kid, int):
+                kid = kid.get_object()
+                if kid.get("/Type") not in ("/MCR", "/OBJR"):
+                    walk(kid, depth + 1)
+
+    tree = reader.trailer["/Root"]["/StructTreeRoot"].get_object()
+    for kid in tree["/K"] if isinstance(tree["/K"], list) else [tree["/K"]]:
+        walk(kid, 0)
+    return tags

@@ -13,6 +13,7 @@ from tests.certificates.pdf_reading import (
     pdf_text_pdfium,
     qr_codes,
     structure_problems,
+    structure_tags,
 )
 
 
@@ -129,6 +130,27 @@ def test_each_filling_gets_its_own_tagged_one_page_pdf_in_order():
         assert reader.metadata.title == f"Title {n}"
         assert qr_codes(data) == [f"https://example.org/{n}"]
         assert structure_problems(data) == []
+
+
+def test_a_filling_is_read_in_its_slots_place():
+    [data] = pdf.render_filled_sheets(
+        sheet(), [filling(0)], stylesheet=SHEET_CSS, author="T"
+    )
+    outline = [tag.strip() for tag in structure_tags(data) if tag.strip() != "Span"]
+    # The filled slots (Div > P) sit between the sheet's heading and paragraph;
+    # WeasyPrint wraps the image in an anonymous block tagged like its section.
+    assert outline == [
+        "Document",
+        "Sect",
+        "H1",
+        "Div",
+        "P",
+        "P",
+        "Div",
+        "P",
+        "Sect",
+        "Figure",
+    ]
 
 
 def test_a_pdf_holds_no_other_fillings_text_even_hidden():
