@@ -1,4 +1,6 @@
 import io
+import os
+from pathlib import Path
 
 import pikepdf
 import pytest
@@ -12,6 +14,7 @@ from tests.certificates.pdf_reading import (
     pdf_text,
     pdf_text_pdfium,
     qr_codes,
+    raster,
     structure_problems,
     structure_tags,
 )
@@ -214,3 +217,22 @@ def test_a_sheet_without_its_placeholder_image_is_refused():
 def test_transcript_style_documents_can_run_over_several_pages():
     body = "".join(f"<p>Row {n}</p>" for n in range(200))
     assert page_count(pdf.render_pdf(body=body, title="T", stylesheet="")) > 1
+
+
+EMOJI_FONT = Path("/usr/share/fonts/truetype/noto/NotoColorEmoji.ttf")
+
+
+def test_emoji_in_a_name_print_as_colour_pictures():
+    if not EMOJI_FONT.exists():
+        if os.environ.get("CI"):
+            pytest.fail("CI must have fonts-noto-color-emoji installed.")
+        pytest.skip("fonts-noto-color-emoji not installed (see README)")
+    [data] = pdf.render_filled_sheets(
+        sheet(), [filling(0, "Dr Emoji 🩺🎓 Smith")], stylesheet=SHEET_CSS, author="T"
+    )
+    assert "🩺🎓" in pdf_text_pdfium(data)
+    # The test sheet is black and white; only the emoji can bring colour.
+    saturation = raster(data).convert("HSV").getchannel("S")
+    coloured = sum(saturation.histogram()[100:])
+    assert coloured > 100
+    assert structure_problems(data) == []
