@@ -182,7 +182,8 @@ class Sheet:
     """A one-page tagged PDF with empty slots, laid out once for many fillings.
 
     `text_slots` are empty blocks (`<div id="slot-NAME">`, the only empty blocks
-    of the page) that each filling fills with text, in document order. The image
+    of the page) that each filling fills with text, in document order, centred
+    vertically (a full layout of the same page should centre them too). The image
     at PLACEHOLDER_IMAGE (with its alt text) becomes each filling's QR code.
     """
 
@@ -353,12 +354,14 @@ def _placements(sheet: Sheet, pages, count: int) -> list[_Placement]:
             for slot, (_label, (left, top)), (_next, (_x, bottom)) in zip(
                 sheet.text_slots, band, band[1:], strict=False
             ):
-                if bottom - top > slot.height + 0.5:
+                spare = slot.height - (bottom - top)
+                if spare < -0.5:
                     raise PageOverflow(
                         f"The {slot.name} of document {len(placements) + 1} "
                         "does not fit its space."
                     )
-                moves.append((slot.left - left, slot.top - top))
+                # Text sits in the middle of its slot, as the sheet's CSS says.
+                moves.append((slot.left - left, slot.top - top + max(spare, 0) / 2))
             placements.append(_Placement(page_index, tuple(moves)))
     if len(placements) != count:
         raise PageOverflow(f"{count} documents came out as {len(placements)}.")
