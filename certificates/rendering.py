@@ -17,7 +17,10 @@ from certificates import pdf
 from certificates.models import CertificateTemplate, PageSize
 
 PAGE_DIMENSIONS = {PageSize.A4: ("297mm", "210mm"), PageSize.LETTER: ("11in", "8.5in")}
+# Type sizes step down with the name's length so that even the widest letters
+# (200 W's) fit the name slot's two to four lines (tests/certificates).
 LONG_NAME = 48
+LONGER_NAME = 80
 VERY_LONG_NAME = 110
 TEXT_SLOTS = ("name", "credits", "code")
 # Snapshot fields that differ between learners of one activity; the rest is laid
@@ -50,6 +53,8 @@ def _image_url(image) -> str:
 def _name_size(name: str) -> str:
     if len(name) > VERY_LONG_NAME:
         return "name--very-long"
+    if len(name) > LONGER_NAME:
+        return "name--longer"
     return "name--long" if len(name) > LONG_NAME else ""
 
 
@@ -111,9 +116,11 @@ def sheet_order(snapshot: dict) -> tuple:
 
 
 def certificate_sheet(*, snapshot: dict, template: CertificateTemplate) -> pdf.Sheet:
-    """Everything the certificates of one activity and credit type share."""
+    """Everything the certificates of one activity and credit type share. Laid
+    out without the learner's fields, so none of them can reach other learners."""
+    shared = {k: v for k, v in snapshot.items() if k not in LEARNER_FIELDS}
     body = _certificate_body(
-        snapshot=snapshot, template=template, fields={}, qr_src=pdf.PLACEHOLDER_IMAGE
+        snapshot=shared, template=template, fields={}, qr_src=pdf.PLACEHOLDER_IMAGE
     )
     return pdf.render_sheet(
         body=body,
@@ -125,8 +132,9 @@ def certificate_sheet(*, snapshot: dict, template: CertificateTemplate) -> pdf.S
 
 def render_certificates(
     items: Sequence[tuple[dict, str]], *, template: CertificateTemplate
-) -> Iterator[bytes]:
-    """One PDF per (snapshot, code), in order.
+) -> Iterator[bytes | pdf.PageOverflow]:
+    """One PDF per (snapshot, code), in order, or a PageOverflow for a certificate
+    whose lines do not fit (a name too long even in the smallest type).
 
     Consecutive items that share everything but the learner's own lines share one
     sheet, so callers sort by `sheet_order` to lay each sheet out only once.

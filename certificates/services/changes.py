@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from certificates.codes import new_code
 from certificates.models import Certificate, NameCorrection
+from certificates.pdf import PageOverflow
 from certificates.rendering import render_certificates
 from certificates.services.issuing import (
     CertificateStateError,
@@ -68,6 +69,11 @@ def supersede_certificate(
     template = old.template
     code = new_code()
     [data] = render_certificates([(snapshot, code)], template=template)
+    if isinstance(data, PageOverflow):
+        raise CertificateStateError(
+            _("The certificate's text does not fit on its page: %(detail)s")
+            % {"detail": data}
+        )
     old.status = Certificate.Status.SUPERSEDED
     old.status_reason = reason
     old.status_changed_at = timezone.now()

@@ -20,6 +20,7 @@ from django_q.tasks import async_task
 
 from certificates.codes import new_code
 from certificates.models import Certificate, CertificateTemplate, IssuingRun
+from certificates.pdf import PageOverflow, fewer_full_collections
 from certificates.rendering import render_certificates, sheet_order
 from certificates.snapshots import build_snapshot, missing_content, snapshot_digest
 from courses.models import CreditClaim
@@ -118,6 +119,7 @@ def _unsaved_certificate(
     template: CertificateTemplate,
     issued_by,
     supersedes: Certificate | None = None,
+    status_list_index: int | None = None,
 ) -> Certificate:
     """A certificate row ready to insert, its PDF already in storage."""
     enrolment = claim.enrolment
@@ -137,7 +139,11 @@ def _unsaved_certificate(
         issued_at=timezone.now(),
         issued_by=issued_by,
         supersedes=supersedes,
-        status_list_index=secrets.randbelow(STATUS_LIST_SIZE),
+        status_list_index=(
+            secrets.randbelow(STATUS_LIST_SIZE)
+            if status_list_index is None
+            else status_list_index
+        ),
     )
     certificate.pdf.save("certificate.pdf", ContentFile(data), save=False)
     return certificate
@@ -184,11 +190,29 @@ def store_certificate(
     raise IntegrityError("No free position in the revocation status list.")
 
 
+def _free_status_indexes(count: int) -> list[int]:
+    """Random positions in the revocation list that no certificate holds yet.
+
+    Drawn and checked in one query (redrawing the few that are taken), because
+    with tens of thousands of certificates a batch of random draws would clash
+    on most inserts otherwise."""
+    chosen: set[int] = set()
+    while len(chosen) < count:
+        candidates = {
+            secrets.randbelow(STATUS_LIST_SIZE) for _ in range(count - len(chosen))
+        } - chosen
+        taken = Certificate.objects.filter(
+            status_list_index__in=candidates
+        ).values_list("status_list_index", flat=True)
+        chosen |= candidates - set(taken)
+    return list(chosen)
+
+
 def _store_batch(
     batch: list[tuple], *, template: CertificateTemplate, issued_by
 ) -> list[Certificate | None]:
     """Insert a batch of rendered certificates in one statement; if anything
-    clashes (another issuer, a random index), fall back to one at a time, which
+    clashes (another issuer got there first), fall back to one at a time, which
     sorts out each clash."""
     certificates = [
         _unsaved_certificate(
@@ -198,8 +222,11 @@ def _store_batch(
             data=data,
             template=template,
             issued_by=issued_by,
+            status_list_index=index,
         )
-        for (claim, snapshot, code), data in batch
+        for ((claim, snapshot, code), data), index in zip(
+            batch, _free_status_indexes(len(batch)), strict=True
+        )
     ]
     try:
         with transaction.atomic():
@@ -226,6 +253,37 @@ def queue_email_sweep() -> None:
     transaction.on_commit(
         lambda: async_task("certificates.tasks.send_certificate_emails_task")
     )
+
+
+def _store_rendered(
+    batch: list[tuple], outcome: IssuingOutcome, *, template, issued_by
+) -> None:
+    printable = []
+    for (claim, snapshot, code), data in batch:
+        if isinstance(data, PageOverflow):
+            outcome.refused.append(
+                _refuse(
+                    claim,
+                    _("The certificate's text does not fit on its page: %(detail)s")
+                    % {"detail": data},
+                )
+            )
+        else:
+            printable.append(((claim, snapshot, code), data))
+    stored = _store_batch(printable, template=template, issued_by=issued_by)
+    for ((claim, _snapshot, _code), _data), certificate in zip(
+        printable, stored, strict=True
+    ):
+        if certificate is None:
+            outcome.existing.append(
+                _existing_valid(
+                    learner_id=claim.enrolment.learner_id,
+                    activity_id=claim.enrolment.activity_id,
+                    credit_type=claim.credit_type,
+                )
+            )
+        else:
+            outcome.issued.append(certificate)
 
 
 def issue_certificates(
@@ -276,29 +334,17 @@ def issue_certificates(
             continue
         to_render.append((claim, snapshot, new_code()))
     to_render.sort(key=lambda item: sheet_order(item[1]))
-    rendered = zip(
-        to_render,
-        render_certificates(
-            [(snapshot, code) for _claim, snapshot, code in to_render],
-            template=template,
-        ),
-        strict=True,
-    )
-    while batch := list(islice(rendered, STORE_BATCH_SIZE)):
-        stored = _store_batch(batch, template=template, issued_by=issued_by)
-        for ((claim, _snapshot, _code), _data), certificate in zip(
-            batch, stored, strict=True
-        ):
-            if certificate is None:
-                outcome.existing.append(
-                    _existing_valid(
-                        learner_id=claim.enrolment.learner_id,
-                        activity_id=claim.enrolment.activity_id,
-                        credit_type=claim.credit_type,
-                    )
-                )
-            else:
-                outcome.issued.append(certificate)
+    with fewer_full_collections():
+        rendered = zip(
+            to_render,
+            render_certificates(
+                [(snapshot, code) for _claim, snapshot, code in to_render],
+                template=template,
+            ),
+            strict=True,
+        )
+        while batch := list(islice(rendered, STORE_BATCH_SIZE)):
+            _store_rendered(batch, outcome, template=template, issued_by=issued_by)
     if outcome.issued:
         queue_email_sweep()
     return outcome

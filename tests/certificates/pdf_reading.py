@@ -1,10 +1,14 @@
 """Reading PDFs back with independent parsers: pypdf for text and structure,
 pypdfium2 to rasterise and zxing-cpp to decode QR codes."""
 
+import ctypes
 import io
+import re
 
 import pypdfium2
+import pypdfium2.raw as pypdfium2_raw
 import zxingcpp
+from fontTools.ttLib import TTFont
 from pypdf import PdfReader
 from pypdf.generic import ContentStream
 
@@ -55,10 +59,11 @@ def one_line(text: str) -> str:
 
 
 def structure_problems(data: bytes) -> list[str]:
-    """Check a one-page tagged PDF the way a PDF/UA checker would: every
-    marked-content sequence of the page and of its form XObjects belongs to one
-    structure element, every element's content reference exists, the parent tree
-    maps each MCID back to its element, and no structure element is left empty."""
+    """Check a one-page tagged PDF as ISO 32000 asks: every marked-content
+    sequence of the page belongs to exactly one structure element, every element's
+    content reference exists, elements that own content name the page (/Pg), the
+    parent tree maps each MCID back to the very element that owns it, and no
+    element is left empty."""
     reader = PdfReader(io.BytesIO(data))
     root = reader.trailer["/Root"]
     problems = []
@@ -67,49 +72,51 @@ def structure_problems(data: bytes) -> list[str]:
     if not root.get("/Lang"):
         problems.append("no document language")
     [page] = reader.pages
-    streams = {"page": page}
-    for xobject in page["/Resources"].get("/XObject", {}).values():
-        xobject = xobject.get_object()
-        if xobject["/Subtype"] == "/Form":
-            streams[xobject.indirect_reference.idnum] = xobject
-    marked = {key: _marked_mcids(stream, reader) for key, stream in streams.items()}
-    referenced: dict = {key: {} for key in streams}
+    page_number = page.indirect_reference.idnum
+    marked = _marked_mcids(page, reader)
+    owners_found: dict[int, int] = {}
     tree = root["/StructTreeRoot"].get_object()
 
-    def walk(element):
-        element = element.get_object()
+    def walk(reference):
+        element = reference.get_object()
         kids = element["/K"].get_object() if "/K" in element else []
         kids = kids if isinstance(kids, list) else [kids]
         if not kids:
             problems.append(f"empty {element['/S']} element")
         for kid in kids:
-            if isinstance(kid, int):
-                referenced["page"][kid] = element
-                continue
-            kid = kid.get_object()
-            if kid.get("/Type") == "/MCR":
-                key = kid.raw_get("/Stm").idnum if "/Stm" in kid else "page"
-                referenced[key][kid["/MCID"]] = element
-            elif kid.get("/Type") != "/OBJR":
+            mcr = None if isinstance(kid, int) else kid.get_object()
+            if mcr is None or mcr.get("/Type") == "/MCR":
+                mcid = kid if mcr is None else mcr["/MCID"]
+                if _page_of(element, mcr) != page_number:
+                    problems.append(f"{element['/S']} owns MCID {mcid} without /Pg")
+                if mcid in owners_found:
+                    problems.append(f"MCID {mcid} is owned twice")
+                owners_found[mcid] = reference.idnum
+            elif kid.get_object().get("/Type") != "/OBJR":
                 walk(kid)
 
-    for kid in tree["/K"] if isinstance(tree["/K"], list) else [tree["/K"]]:
+    top = tree.raw_get("/K")
+    for kid in tree["/K"] if isinstance(tree["/K"], list) else [top]:
         walk(kid)
+    if set(owners_found) != marked:
+        problems.append(f"marked {sorted(marked)}, referenced {sorted(owners_found)}")
     nums = tree["/ParentTree"]["/Nums"]
-    parent_tree = {nums[i]: nums[i + 1].get_object() for i in range(0, len(nums), 2)}
-    for key, stream in streams.items():
-        if set(referenced[key]) != marked[key]:
-            problems.append(
-                f"{key}: marked {sorted(marked[key])}, "
-                f"referenced {sorted(referenced[key])}"
-            )
-        if not marked[key]:
-            continue
-        owners = parent_tree.get(stream.get("/StructParents"))
-        for mcid, element in referenced[key].items():
-            if owners is None or owners[mcid].get_object() != element:
-                problems.append(f"{key}: parent tree misses MCID {mcid}")
+    parent_tree = dict(zip(nums[::2], nums[1::2], strict=True))
+    owners = parent_tree.get(page.get("/StructParents"))
+    owners = owners.get_object() if owners is not None else []
+    for mcid, owner in owners_found.items():
+        if mcid >= len(owners) or owners[mcid].idnum != owner:
+            problems.append(f"the parent tree does not map MCID {mcid} to its owner")
     return problems
+
+
+def _page_of(element, mcr) -> int | None:
+    """The page an element's content item is on: the marked-content reference's
+    own /Pg, else the element's (ISO 32000-1, 14.7.4)."""
+    for holder in (mcr, element):
+        if holder is not None and "/Pg" in holder:
+            return holder.raw_get("/Pg").idnum
+    return None
 
 
 def _marked_mcids(stream, reader) -> set[int]:
@@ -145,3 +152,67 @@ def structure_tags(data: bytes) -> list[str]:
     for kid in tree["/K"] if isinstance(tree["/K"], list) else [tree["/K"]]:
         walk(kid, 0)
     return tags
+
+
+def pdfium_structure(data: bytes) -> list[tuple[str, str]]:
+    """The structure tree as PDFium (Chrome's PDF reader, feeding its screen
+    reader support) builds it for the first page: (type, alt text), depth-first."""
+    document = pypdfium2.PdfDocument(data)
+    page = document[0]
+    tree = pypdfium2_raw.FPDF_StructTree_GetForPage(page.raw)
+    found = []
+
+    def text(getter, element) -> str:
+        length = getter(element, None, 0)
+        buffer = ctypes.create_string_buffer(length)
+        getter(element, buffer, length)
+        return buffer.raw[: max(length - 2, 0)].decode("utf-16-le")
+
+    def walk(element):
+        found.append(
+            (
+                text(pypdfium2_raw.FPDF_StructElement_GetType, element),
+                text(pypdfium2_raw.FPDF_StructElement_GetAltText, element),
+            )
+        )
+        for index in range(pypdfium2_raw.FPDF_StructElement_CountChildren(element)):
+            child = pypdfium2_raw.FPDF_StructElement_GetChildAtIndex(element, index)
+            if child:
+                walk(child)
+
+    try:
+        for index in range(pypdfium2_raw.FPDF_StructTree_CountChildren(tree)):
+            walk(pypdfium2_raw.FPDF_StructTree_GetChildAtIndex(tree, index))
+    finally:
+        pypdfium2_raw.FPDF_StructTree_Close(tree)
+        page.close()
+        document.close()
+    return found
+
+
+def embedded_characters(data: bytes) -> set[str]:
+    """Every character any font of the first page could show: the fonts' ToUnicode
+    maps and the character maps of the embedded font programs (read by fontTools)."""
+    reader = PdfReader(io.BytesIO(data))
+    resources = reader.pages[0]["/Resources"]
+    fonts = list(resources.get("/Font", {}).values())
+    for xobject in resources.get("/XObject", {}).values():
+        fonts.extend(
+            xobject.get_object().get("/Resources", {}).get("/Font", {}).values()
+        )
+    characters = set()
+    for font in fonts:
+        font = font.get_object()
+        if "/ToUnicode" in font:
+            cmap = font["/ToUnicode"].get_object().get_data()
+            for target in re.findall(rb"<[0-9A-Fa-f]+>\s*<([0-9A-Fa-f]+)>", cmap):
+                characters.update(bytes.fromhex(target.decode()).decode("utf-16-be"))
+        for descendant in font.get("/DescendantFonts", []):
+            descriptor = descendant.get_object()["/FontDescriptor"]
+            for key in ("/FontFile2", "/FontFile3"):
+                if key in descriptor:
+                    program = TTFont(
+                        io.BytesIO(descriptor[key].get_object().get_data())
+                    )
+                    characters.update(map(chr, program.getBestCmap() or {}))
+    return characters

@@ -10,9 +10,11 @@ from pypdf import PdfReader
 
 from certificates import pdf
 from tests.certificates.pdf_reading import (
+    embedded_characters,
     page_count,
     pdf_text,
     pdf_text_pdfium,
+    pdfium_structure,
     qr_codes,
     raster,
     structure_problems,
@@ -133,6 +135,8 @@ def test_each_filling_gets_its_own_tagged_one_page_pdf_in_order():
         assert reader.metadata.title == f"Title {n}"
         assert qr_codes(data) == [f"https://example.org/{n}"]
         assert structure_problems(data) == []
+        seen_by_pdfium = pdfium_structure(data)
+        assert ("H1", "") in seen_by_pdfium and ("Figure", "QR code") in seen_by_pdfium
 
 
 def test_a_filling_is_read_in_its_slots_place():
@@ -172,31 +176,62 @@ def test_a_pdf_holds_no_other_fillings_text_even_hidden():
 
 
 def test_the_structure_checker_notices_a_broken_tree():
-    data = list(
-        pdf.render_filled_sheets(
-            sheet(), [filling(0)], stylesheet=SHEET_CSS, author="T"
-        )
-    )[0]
+    [data] = pdf.render_filled_sheets(
+        sheet(), [filling(0)], stylesheet=SHEET_CSS, author="T"
+    )
     document = pikepdf.open(io.BytesIO(data))
-    slot = document.Root.StructTreeRoot.K[0].K[0].K[1]
-    slot.K = pikepdf.Array()
+    section = document.Root.StructTreeRoot.K[0].K[0]
+    section.K[1].K = pikepdf.Array()  # the filled name slot loses its text
+    del section.K[0].K[0].Pg  # the heading's text loses its page
     broken = io.BytesIO()
     document.save(broken)
     problems = structure_problems(broken.getvalue())
     assert "empty /Div element" in problems
-    assert any(problem.startswith("page: marked") for problem in problems)
+    assert any(problem.startswith("marked") for problem in problems)
+    assert any("without /Pg" in problem for problem in problems)
 
 
-def test_text_too_long_for_its_slot_is_refused():
-    with pytest.raises(pdf.PageOverflow, match="name of document 2"):
-        list(
-            pdf.render_filled_sheets(
-                sheet(),
-                [filling(0), filling(1, "Very long name " * 40)],
-                stylesheet=SHEET_CSS,
-                author="T",
-            )
+def test_text_too_long_for_its_slot_spoils_only_its_own_pdf():
+    first, second, third = pdf.render_filled_sheets(
+        sheet(),
+        [filling(0), filling(1, "Very long name " * 40), filling(2)],
+        stylesheet=SHEET_CSS,
+        author="T",
+    )
+    assert isinstance(second, pdf.PageOverflow)
+    assert "name does not fit" in str(second)
+    assert "Learner 0" in pdf_text(first) and "Learner 2" in pdf_text(third)
+
+
+def test_fonts_carry_only_their_own_learners_characters():
+    """The learners' lines are laid out together, so WeasyPrint's fonts hold every
+    learner's characters; each PDF's fonts must hold its learner's only."""
+    own = {"Žofia Ďurková": "ŽĎ", "Øystein Ærø": "ØÆ", "王小明": "王小明"}
+    results = pdf.render_filled_sheets(
+        sheet(), [filling(n, name) for n, name in enumerate(own)],
+        stylesheet=SHEET_CSS, author="T",
+    )  # fmt: skip
+    for data, name in zip(results, own, strict=True):
+        present = embedded_characters(data)
+        assert set(own[name]) <= present, name
+        for other, characters in own.items():
+            if other != name:
+                assert not set(characters) & present, (name, other)
+
+
+def test_many_fillings_spread_over_several_layer_pages_stay_apart():
+    count = 130  # more than one tall fill-layer page holds
+    results = list(
+        pdf.render_filled_sheets(
+            sheet(), [filling(n) for n in range(count)], stylesheet=SHEET_CSS,
+            author="T", chunk_size=count,
         )
+    )  # fmt: skip
+    for n in (0, 64, 65, 129):
+        text = pdf_text(results[n])
+        assert f"Learner {n}\n" in text + "\n" and f"Note {n}" in text
+        assert structure_problems(results[n]) == []
+    assert qr_codes(results[129]) == ["https://example.org/129"]
 
 
 def test_a_sheet_without_its_placeholder_image_is_refused():
