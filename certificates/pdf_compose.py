@@ -17,6 +17,7 @@ Nothing here lays anything out; it moves finished drawing between PDFs:
 
 import io
 import re
+import zlib
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -75,7 +76,10 @@ class PreparedSheet:
                 StructParents=0,
             )
         )
-        self.drawing = page.obj.Contents.read_bytes()
+        # Compressed once here rather than by every save.
+        drawing = _compressed_stream(
+            source, b"q\n%s\nQ\n" % page.obj.Contents.read_bytes()
+        )
         root = source.Root.StructTreeRoot
         document = root.K[0]
         del document["/P"]
@@ -93,6 +97,7 @@ class PreparedSheet:
         self.mcid_count = len(owners)
         bundle = pikepdf.Dictionary(
             Template=template,
+            Drawing=drawing,
             Document=document,
             Owners=owners,
             Placeholders=pikepdf.Array(placeholders),
@@ -124,15 +129,15 @@ class PreparedSheet:
         page.Resources.XObject[self.qr_name] = _qr_image(out, qr_data)
         # The learner's text was drawn by WeasyPrint in CSS pixels from the top
         # left; the sheet's drawing sets up its own transform inside q/Q.
-        page.Contents = out.make_stream(
-            b"q\n%s\nQ\nq 1 0 0 -1 0 %.6f cm %.2f 0 0 %.2f 0 0 cm\n%sQ\n"
-            % (
-                self.drawing,
-                self.page_height,
-                POINTS_PER_PX,
-                POINTS_PER_PX,
-                cut.drawing,
-            )
+        page.Contents = pikepdf.Array(
+            [
+                bundle.Drawing,
+                _compressed_stream(
+                    out,
+                    b"q 1 0 0 -1 0 %.6f cm %.2f 0 0 %.2f 0 0 cm\n%sQ\n"
+                    % (self.page_height, POINTS_PER_PX, POINTS_PER_PX, cut.drawing),
+                ),
+            ]
         )
         out.pages.append(pikepdf.Page(page))
         for placeholder, kids in zip(bundle.Placeholders, cut.slot_kids, strict=True):
@@ -167,6 +172,18 @@ class PreparedSheet:
         return buffer.getvalue()
 
 
+def _compress_into(stream: pikepdf.Stream, data: bytes) -> pikepdf.Stream:
+    """Replace a stream's data, compressed quickly: each PDF is small and written
+    once, so zlib's fastest level costs little size and saves most of the time
+    pikepdf would spend compressing on save."""
+    stream.write(zlib.compress(data, 1), filter=Name.FlateDecode)
+    return stream
+
+
+def _compressed_stream(pdf: pikepdf.Pdf, data: bytes) -> pikepdf.Stream:
+    return _compress_into(pdf.make_stream(b""), data)
+
+
 def _placeholder_image(resources: pikepdf.Dictionary) -> pikepdf.Name:
     """The sheet's one-pixel image, whose place each copy gives its QR code."""
     names = [
@@ -193,17 +210,12 @@ def _qr_image(out: pikepdf.Pdf, data: str) -> pikepdf.Stream:
         b"\xff" * 4 + bytes(row).translate(_QR_SHADES) + b"\xff" * 4 for row in matrix
     )
     rows.extend([quiet] * 4)
-    return pikepdf.Stream(
-        out,
-        b"".join(rows),
-        Type=Name.XObject,
-        Subtype=Name.Image,
-        Width=size,
-        Height=size,
-        ColorSpace=Name.DeviceGray,
-        BitsPerComponent=8,
-        Interpolate=False,
-    )
+    image = _compressed_stream(out, b"".join(rows))
+    image.Type, image.Subtype = Name.XObject, Name.Image
+    image.Width = image.Height = size
+    image.ColorSpace, image.BitsPerComponent = Name.DeviceGray, 8
+    image.Interpolate = False
+    return image
 
 
 # ---- The fill layer ------------------------------------------------------------
@@ -440,7 +452,7 @@ class FillLayer:
             )
             self.texts.append(_marked_texts(page, base))
             self.resources.append(self._renamed_resources(page.obj.Resources))
-        self.fonts: dict[tuple[int, str], _FontCutter] = {}
+        self.fonts: dict[tuple[int, int], _FontCutter] = {}
         bands = list(self.source.Root.StructTreeRoot.K[0].K)
         self.slots = []
         for band, placement in zip(bands, placements, strict=True):
@@ -500,9 +512,9 @@ class FillLayer:
         resources = defaultdict(dict)
         for kind, name in used:
             if kind == "/Font":
-                resources[kind][name] = self._font_cutter(
-                    placement.page_index, name, source[kind][name]
-                ).copy(out, glyphs[name])
+                resources[kind][name] = self._font_cutter(source[kind][name]).copy(
+                    out, glyphs[name]
+                )
             else:
                 resources[kind][name] = out.copy_foreign(source[kind][name])
         owners = [None] * len(renumbered)
@@ -522,11 +534,11 @@ class FillLayer:
             slot_kids.append(copied)
         return Cut(b"".join(parts), dict(resources), slot_kids, owners)
 
-    def _font_cutter(self, page_index: int, name: str, font) -> "_FontCutter":
-        key = (page_index, name)
-        if key not in self.fonts:
-            self.fonts[key] = _FontCutter(font)
-        return self.fonts[key]
+    def _font_cutter(self, font: pikepdf.Dictionary) -> "_FontCutter":
+        # Keyed by the font object: the layer's pages share their fonts.
+        if font.objgen not in self.fonts:
+            self.fonts[font.objgen] = _FontCutter(font, self.source)
+        return self.fonts[font.objgen]
 
 
 def _mcids(kids: pikepdf.Array) -> list[int]:
@@ -550,32 +562,44 @@ class _FontCutter:
     a font holding its own only (glyph ids kept, so its text needs no change).
     """
 
-    def __init__(self, font: pikepdf.Dictionary):
+    def __init__(self, font: pikepdf.Dictionary, source: pikepdf.Pdf):
         if font.get("/Subtype") != "/Type0":
             raise ValueError(f"Unexpected font type {font.get('/Subtype')}.")
         descendant = font.DescendantFonts[0]
         if descendant.get("/CIDToGIDMap", Name.Identity) != Name.Identity:
             raise ValueError("Only fonts whose character ids are glyph ids are cut.")
-        self.font = font
         descriptor = descendant.FontDescriptor
         self.file_key = next(
             (key for key in ("/FontFile2", "/FontFile3") if key in descriptor), None
         )
         if self.file_key is None:
             raise ValueError("The font has no embedded font program to cut down.")
-        self.face = uharfbuzz.Face(descriptor[self.file_key].read_bytes())
+        # HarfBuzz reads the font from this buffer without holding on to it.
+        self.program = descriptor[self.file_key].read_bytes()
+        self.face = uharfbuzz.Face(self.program)
         self.widths = _parse_widths(descendant.get("/W", pikepdf.Array()))
         self.unicode = (
             _parse_to_unicode(font.ToUnicode.read_bytes())
             if "/ToUnicode" in font
             else {}
         )
+        # What is read above is the whole chunk's; empty it in the layer so that
+        # copying the font into each PDF copies none of it.
+        program = source.make_stream(b"")
+        if "/Subtype" in descriptor[self.file_key]:
+            program.Subtype = descriptor[self.file_key].Subtype
+        descriptor[self.file_key] = program
+        descendant.W = pikepdf.Array()
+        if "/CIDSet" in descriptor:
+            del descriptor["/CIDSet"]
+        if "/ToUnicode" in font:
+            font.ToUnicode = source.make_stream(b"")
+        self.font = font
 
     def copy(self, out: pikepdf.Pdf, glyphs: set[int]) -> pikepdf.Dictionary:
         keep = sorted(glyphs | {0})
         copied = out.copy_foreign(self.font)
         descendant = copied.DescendantFonts[0]
-        descriptor = descendant.FontDescriptor
         request = uharfbuzz.SubsetInput()
         request.flags = uharfbuzz.SubsetFlags.RETAIN_GIDS
         for glyph in keep:
@@ -583,18 +607,17 @@ class _FontCutter:
         program = uharfbuzz.subset(self.face, request)
         if program is None:
             raise ValueError("The font could not be cut down.")
-        descriptor[self.file_key].write(program.blob.data)
-        if "/CIDSet" in descriptor:
-            del descriptor["/CIDSet"]
+        _compress_into(descendant.FontDescriptor[self.file_key], program.blob.data)
         descendant.W = pikepdf.Array(
             [item for glyph in keep if glyph in self.widths
              for item in (glyph, pikepdf.Array([self.widths[glyph]]))]
         )  # fmt: skip
         if "/ToUnicode" in copied:
-            copied.ToUnicode.write(
+            _compress_into(
+                copied.ToUnicode,
                 _to_unicode_cmap(
                     {g: self.unicode[g] for g in keep if g in self.unicode}
-                )
+                ),
             )
         return copied
 

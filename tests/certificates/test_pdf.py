@@ -220,18 +220,19 @@ def test_fonts_carry_only_their_own_learners_characters():
 
 
 def test_many_fillings_spread_over_several_layer_pages_stay_apart():
-    count = 130  # more than one tall fill-layer page holds
+    # Bands are at least 30 px tall, so 260 of them need two 2,000 mm pages.
+    count = 260
     results = list(
         pdf.render_filled_sheets(
             sheet(), [filling(n) for n in range(count)], stylesheet=SHEET_CSS,
             author="T", chunk_size=count,
         )
     )  # fmt: skip
-    for n in (0, 64, 65, 129):
+    for n in (0, 129, 130, 259):
         text = pdf_text(results[n])
         assert f"Learner {n}\n" in text + "\n" and f"Note {n}" in text
         assert structure_problems(results[n]) == []
-    assert qr_codes(results[129]) == ["https://example.org/129"]
+    assert qr_codes(results[259]) == ["https://example.org/259"]
 
 
 def test_a_sheet_without_its_placeholder_image_is_refused():
