@@ -8,7 +8,8 @@ Nothing here lays anything out; it moves finished drawing between PDFs:
   every element already pointing at the page it will sit on.
 - `FillLayer` holds a chunk of learners' lines as WeasyPrint wrote them, many to a
   page, and cuts out one learner's marked text, the graphics state it was drawn
-  in, its structure elements, and fonts cut down to that learner's own glyphs.
+  in, its structure elements, and fonts cut down to that learner's own glyphs
+  (pdf_fonts).
 - `PreparedSheet.compose` puts one learner's cut-out over a copy of the sheet:
   one page, one content stream, one structure tree with the learner's elements in
   the sheet's empty slots and one MCID numbering, so any PDF reader (PDFium
@@ -16,16 +17,15 @@ Nothing here lays anything out; it moves finished drawing between PDFs:
 """
 
 import io
-import re
-import zlib
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 import pikepdf
 import segno
-import uharfbuzz
 from pikepdf import Name
+
+from certificates.pdf_fonts import FontCutter, compress_into
 
 POINTS_PER_PX = 0.75
 # The fill layer's resources are renamed so that they never meet the sheet's.
@@ -172,16 +172,8 @@ class PreparedSheet:
         return buffer.getvalue()
 
 
-def _compress_into(stream: pikepdf.Stream, data: bytes) -> pikepdf.Stream:
-    """Replace a stream's data, compressed quickly: each PDF is small and written
-    once, so zlib's fastest level costs little size and saves most of the time
-    pikepdf would spend compressing on save."""
-    stream.write(zlib.compress(data, 1), filter=Name.FlateDecode)
-    return stream
-
-
 def _compressed_stream(pdf: pikepdf.Pdf, data: bytes) -> pikepdf.Stream:
-    return _compress_into(pdf.make_stream(b""), data)
+    return compress_into(pdf.make_stream(b""), data)
 
 
 def _placeholder_image(resources: pikepdf.Dictionary) -> pikepdf.Name:
@@ -452,7 +444,7 @@ class FillLayer:
             )
             self.texts.append(_marked_texts(page, base))
             self.resources.append(self._renamed_resources(page.obj.Resources))
-        self.fonts: dict[tuple[int, int], _FontCutter] = {}
+        self.fonts: dict[tuple[int, int], FontCutter] = {}
         bands = list(self.source.Root.StructTreeRoot.K[0].K)
         self.slots = []
         for band, placement in zip(bands, placements, strict=True):
@@ -534,10 +526,10 @@ class FillLayer:
             slot_kids.append(copied)
         return Cut(b"".join(parts), dict(resources), slot_kids, owners)
 
-    def _font_cutter(self, font: pikepdf.Dictionary) -> "_FontCutter":
+    def _font_cutter(self, font: pikepdf.Dictionary) -> FontCutter:
         # Keyed by the font object: the layer's pages share their fonts.
         if font.objgen not in self.fonts:
-            self.fonts[font.objgen] = _FontCutter(font, self.source)
+            self.fonts[font.objgen] = FontCutter(font, self.source)
         return self.fonts[font.objgen]
 
 
@@ -549,146 +541,3 @@ def _mcids(kids: pikepdf.Array) -> list[int]:
         for kid in inner.K
         if isinstance(kid, int)
     ]
-
-
-# ---- Fonts -----------------------------------------------------------------------
-
-
-class _FontCutter:
-    """Copies of one fill-layer font that keep only the glyphs one learner shows.
-
-    WeasyPrint subsets each font for the whole chunk, so the font program, widths
-    and ToUnicode map of the layer hold every learner's characters; each PDF gets
-    a font holding its own only (glyph ids kept, so its text needs no change).
-    """
-
-    def __init__(self, font: pikepdf.Dictionary, source: pikepdf.Pdf):
-        if font.get("/Subtype") != "/Type0":
-            raise ValueError(f"Unexpected font type {font.get('/Subtype')}.")
-        descendant = font.DescendantFonts[0]
-        if descendant.get("/CIDToGIDMap", Name.Identity) != Name.Identity:
-            raise ValueError("Only fonts whose character ids are glyph ids are cut.")
-        descriptor = descendant.FontDescriptor
-        self.file_key = next(
-            (key for key in ("/FontFile2", "/FontFile3") if key in descriptor), None
-        )
-        if self.file_key is None:
-            raise ValueError("The font has no embedded font program to cut down.")
-        # HarfBuzz reads the font from this buffer without holding on to it.
-        self.program = descriptor[self.file_key].read_bytes()
-        self.face = uharfbuzz.Face(self.program)
-        self.widths = _parse_widths(descendant.get("/W", pikepdf.Array()))
-        self.unicode = (
-            _parse_to_unicode(font.ToUnicode.read_bytes())
-            if "/ToUnicode" in font
-            else {}
-        )
-        # What is read above is the whole chunk's; empty it in the layer so that
-        # copying the font into each PDF copies none of it.
-        program = source.make_stream(b"")
-        if "/Subtype" in descriptor[self.file_key]:
-            program.Subtype = descriptor[self.file_key].Subtype
-        descriptor[self.file_key] = program
-        descendant.W = pikepdf.Array()
-        if "/CIDSet" in descriptor:
-            del descriptor["/CIDSet"]
-        if "/ToUnicode" in font:
-            font.ToUnicode = source.make_stream(b"")
-        self.font = font
-
-    def copy(self, out: pikepdf.Pdf, glyphs: set[int]) -> pikepdf.Dictionary:
-        keep = sorted(glyphs | {0})
-        copied = out.copy_foreign(self.font)
-        descendant = copied.DescendantFonts[0]
-        request = uharfbuzz.SubsetInput()
-        request.flags = uharfbuzz.SubsetFlags.RETAIN_GIDS
-        for glyph in keep:
-            request.glyph_set.add(glyph)
-        program = uharfbuzz.subset(self.face, request)
-        if program is None:
-            raise ValueError("The font could not be cut down.")
-        _compress_into(descendant.FontDescriptor[self.file_key], program.blob.data)
-        descendant.W = pikepdf.Array(
-            [item for glyph in keep if glyph in self.widths
-             for item in (glyph, pikepdf.Array([self.widths[glyph]]))]
-        )  # fmt: skip
-        if "/ToUnicode" in copied:
-            _compress_into(
-                copied.ToUnicode,
-                _to_unicode_cmap(
-                    {g: self.unicode[g] for g in keep if g in self.unicode}
-                ),
-            )
-        return copied
-
-
-def _parse_widths(widths: pikepdf.Array) -> dict[int, object]:
-    """A CIDFont's /W array ([first [w1 w2 ...]] or [first last w]) as a dict."""
-    parsed, items, position = {}, list(widths), 0
-    while position < len(items):
-        first = int(items[position])
-        following = items[position + 1]
-        if isinstance(following, pikepdf.Array):
-            for offset, width in enumerate(following):
-                parsed[first + offset] = width
-            position += 2
-        else:
-            for glyph in range(first, int(following) + 1):
-                parsed[glyph] = items[position + 2]
-            position += 3
-    return parsed
-
-
-_BFCHAR = re.compile(rb"beginbfchar(.*?)endbfchar", re.S)
-_BFRANGE = re.compile(rb"beginbfrange(.*?)endbfrange", re.S)
-_HEX = re.compile(rb"<([0-9A-Fa-f]*)>|\[([^\]]*)\]")
-
-
-def _parse_to_unicode(cmap: bytes) -> dict[int, str]:
-    """Glyph id to UTF-16BE hex, from the bfchar and bfrange entries of a CMap."""
-    mapping = {}
-    for block in _BFCHAR.findall(cmap):
-        codes = re.findall(rb"<([0-9A-Fa-f]*)>", block)
-        for source, target in zip(codes[::2], codes[1::2], strict=True):
-            mapping[int(source, 16)] = target.decode()
-    for block in _BFRANGE.findall(cmap):
-        tokens = _HEX.findall(block)
-        for position in range(0, len(tokens), 3):
-            low, high = (int(tokens[position + i][0], 16) for i in (0, 1))
-            target, array = tokens[position + 2]
-            if array:
-                targets = re.findall(rb"<([0-9A-Fa-f]*)>", array)
-                for offset, value in enumerate(targets):
-                    mapping[low + offset] = value.decode()
-            else:
-                start = int(target, 16)
-                for offset in range(high - low + 1):
-                    mapping[low + offset] = f"{start + offset:0{len(target)}X}"
-    return mapping
-
-
-def _to_unicode_cmap(mapping: dict[int, str]) -> bytes:
-    lines = [
-        "/CIDInit /ProcSet findresource begin",
-        "12 dict begin",
-        "begincmap",
-        "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def",
-        "/CMapName /Adobe-Identity-UCS def",
-        "/CMapType 2 def",
-        "1 begincodespacerange",
-        "<0000> <FFFF>",
-        "endcodespacerange",
-    ]
-    entries = sorted(mapping.items())
-    for start in range(0, len(entries), 100):  # at most 100 per block
-        block = entries[start : start + 100]
-        lines.append(f"{len(block)} beginbfchar")
-        lines.extend(f"<{glyph:04X}> <{target}>" for glyph, target in block)
-        lines.append("endbfchar")
-    lines += [
-        "endcmap",
-        "CMapName currentdict /CMap defineresource pop",
-        "end",
-        "end",
-    ]
-    return "\n".join(lines).encode()
