@@ -417,7 +417,7 @@ COURSES_PROGRESS_REPORT_SECONDS = env_int(
 CERTIFICATES_SIGNING_KEY = env_str("CERTIFICATES_SIGNING_KEY").replace("\\n", "\n")
 # Public verification pages: requests per IP (django-ratelimit syntax).
 CERTIFICATES_VERIFY_RATE = env_str("CERTIFICATES_VERIFY_RATE", "60/m")
-# Certificates rendered per WeasyPrint document when issuing in bulk.
+# Learners whose lines are laid out together (one WeasyPrint document) in bulk issuing.
 CERTIFICATES_RENDER_CHUNK = env_int("CERTIFICATES_RENDER_CHUNK", 100, minimum=1)
 MFA_REQUIRED_PATH_PREFIXES += ["/certificates/manage/"]
 # WeasyPrint reports every rendering step at INFO; keep its warnings only.
