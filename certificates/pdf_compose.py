@@ -212,16 +212,29 @@ def _qr_image(out: pikepdf.Pdf, data: str) -> pikepdf.Stream:
 
 # ---- The fill layer ------------------------------------------------------------
 
-# Operators that name a page resource, and the kind of resource.
-_RESOURCE_OPERATORS = {"Tf": "/Font", "gs": "/ExtGState", "Do": "/XObject"}
+# Resources a text operator can name: operator -> (kind, operand index). Colour
+# spaces and patterns are resources only when the page defines them by that name
+# (/DeviceRGB and friends are built in).
+_NAMED_RESOURCES = {
+    "Tf": ("/Font", 0),
+    "gs": ("/ExtGState", 0),
+    "Do": ("/XObject", 0),
+    "cs": ("/ColorSpace", 0),
+    "CS": ("/ColorSpace", 0),
+    "scn": ("/Pattern", -1),
+    "SCN": ("/Pattern", -1),
+}
+RESOURCE_KINDS = ("/Font", "/ExtGState", "/XObject", "/ColorSpace", "/Pattern")
 # Operators whose effect outlives the marked text they appear in, grouped by what
-# they set; a cut-out sequence starts with the latest of each group.
+# they set; a cut-out line starts with the latest of each group, in this order
+# (a colour space before its colour, which choosing the space resets).
 _STATE_GROUPS = {
-    "cs": "fill space", "sc": "fill", "scn": "fill", "g": "fill", "rg": "fill",
-    "k": "fill", "CS": "stroke space", "SC": "stroke", "SCN": "stroke",
-    "G": "stroke", "RG": "stroke", "K": "stroke", "w": "w", "J": "J", "j": "j",
-    "M": "M", "d": "d", "ri": "ri", "i": "i", "Tc": "Tc", "Tw": "Tw", "Tz": "Tz",
-    "TL": "TL", "Tf": "Tf", "Tr": "Tr", "Ts": "Ts",
+    "cs": "1 fill space", "sc": "2 fill", "scn": "2 fill", "g": "2 fill",
+    "rg": "2 fill", "k": "2 fill", "CS": "3 stroke space", "SC": "4 stroke",
+    "SCN": "4 stroke", "G": "4 stroke", "RG": "4 stroke", "K": "4 stroke",
+    "w": "5 w", "J": "5 J", "j": "5 j", "M": "5 M", "d": "5 d", "ri": "5 ri",
+    "i": "5 i", "Tc": "6 Tc", "Tw": "6 Tw", "Tz": "6 Tz", "TL": "6 TL",
+    "Tf": "6 Tf", "Tr": "6 Tr", "Ts": "6 Ts",
 }  # fmt: skip
 _TEXT_SHOWING = {"Tj", "TJ", "'", '"'}
 # Drawing that is not text: paths, clips, shadings and images outside text.
@@ -229,9 +242,12 @@ _NOT_TEXT = {
     "m", "l", "c", "v", "y", "h", "re", "S", "s", "f", "F", "f*", "B", "B*", "b",
     "b*", "n", "W", "W*", "sh", "Do", "BI", "INLINE IMAGE",
 }  # fmt: skip
+IDENTITY = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
 
 
 def _multiply(first: tuple, second: tuple) -> tuple:
+    """The matrix `first` followed by `second` (PDF's row-vector convention: a
+    `cm` with M makes the new CTM M x CTM)."""
     a, b, c, d, e, f = first
     a2, b2, c2, d2, e2, f2 = second
     return (
@@ -257,56 +273,58 @@ def _inverse(matrix: tuple) -> tuple:
     )
 
 
-IDENTITY = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
-
-
 @dataclass
 class _GraphicsState:
     ctm: tuple = IDENTITY
     groups: dict = field(default_factory=dict)
+    # Graphics state dictionaries by name: each may set different parameters.
+    states: dict = field(default_factory=dict)
 
     def copy(self) -> "_GraphicsState":
-        return _GraphicsState(self.ctm, dict(self.groups))
+        return _GraphicsState(self.ctm, dict(self.groups), dict(self.states))
 
     def apply(self, operator: str, instruction) -> None:
         if operator == "cm":
             self.ctm = _multiply(tuple(map(float, instruction.operands)), self.ctm)
         elif operator == "gs":
-            # Each graphics state dictionary may set different things: keep all.
-            self.groups["gs"] = (*self.groups.get("gs", ()), instruction)
+            self.states.pop(str(instruction.operands[0]), None)
+            self.states[str(instruction.operands[0])] = instruction
         elif group := _STATE_GROUPS.get(operator):
-            if group == "fill space":
-                self.groups.pop("fill", None)
-            elif group == "stroke space":
-                self.groups.pop("stroke", None)
+            if operator == "cs":
+                self.groups.pop("2 fill", None)
+            elif operator == "CS":
+                self.groups.pop("4 stroke", None)
             elif operator in ("g", "rg", "k"):
-                self.groups.pop("fill space", None)
+                self.groups.pop("1 fill space", None)
             elif operator in ("G", "RG", "K"):
-                self.groups.pop("stroke space", None)
-            self.groups[group] = (instruction,)
+                self.groups.pop("3 stroke space", None)
+            self.groups[group] = instruction
 
-    def replay(self, base: tuple) -> list:
+    def replay(self, base: tuple, *, with_font: bool) -> list:
         """Instructions that recreate this state over `base` (the layer's page
-        transform, which the output sets up for its own page)."""
+        transform, which each output sets up for its own page)."""
         instructions = []
         relative = _multiply(self.ctm, _inverse(base))
         if any(abs(x - y) > 1e-6 for x, y in zip(relative, IDENTITY, strict=True)):
             instructions.append(
                 pikepdf.ContentStreamInstruction(
-                    [round(value, 6) for value in relative],
-                    pikepdf.Operator("cm"),
+                    [round(value, 6) for value in relative], pikepdf.Operator("cm")
                 )
             )
-        for group in sorted(self.groups):
-            instructions.extend(self.groups[group])
+        instructions.extend(self.states.values())
+        instructions.extend(
+            self.groups[group]
+            for group in sorted(self.groups)
+            if with_font or group != "6 Tf"
+        )
         return instructions
 
 
 @dataclass(frozen=True)
 class _MarkedText:
     """One marked-content sequence of the fill layer (a line of text): its tag,
-    the state it was drawn in and its operators, the resources it names as
-    (kind, name) pairs, and per font the glyph ids it shows."""
+    its drawing (the state it was drawn in, then its own operators), the
+    resources it names as (kind, name) pairs, and per font the codes it shows."""
 
     tag: bytes
     drawing: bytes
@@ -314,103 +332,135 @@ class _MarkedText:
     glyphs: dict
 
 
-def _fill_name(name) -> str:
+def fill_name(name) -> str:
     return "/" + FILL_PREFIX + str(name)[1:]
 
 
-def _resource(instruction, operator: str) -> tuple[str, str]:
-    return _RESOURCE_OPERATORS[operator], _fill_name(instruction.operands[0])
+class _LayerPageReader:
+    """Reads one page of the fill layer into its marked texts, each able to be
+    drawn on its own: resources renamed, and the graphics state in force where it
+    starts replayed in front of it (WeasyPrint sets colours, graphics states and
+    fonts only when they change, so a cut-out line would otherwise lose them)."""
 
+    def __init__(self, page: pikepdf.Page, base: tuple):
+        self.base = base
+        resources = page.obj.Resources
+        self.page_names = {
+            kind: set(resources.get(kind, {}).keys()) for kind in RESOURCE_KINDS
+        }
+        self.texts: dict[int, _MarkedText] = {}
+        self.stack = [_GraphicsState()]
+        self.line = None
+        self.in_text_object = False
+        for instruction in pikepdf.parse_content_stream(page):
+            self._read(instruction, str(instruction.operator))
 
-def _renamed(instruction, operator: str):
-    if operator in _RESOURCE_OPERATORS:
+    def _read(self, instruction, operator: str) -> None:
+        if self.line is None:
+            if operator == "BDC" and "/MCID" in instruction.operands[1]:
+                if self.in_text_object:
+                    raise ValueError("The fill layer marks text inside a text object.")
+                self._start_line(instruction)
+                return
+            if operator in _NOT_TEXT or operator in _TEXT_SHOWING:
+                raise ValueError(f"The fill layer draws {operator} outside its text.")
+        elif self._read_line(instruction, operator):
+            return
+        if operator in ("BT", "ET"):
+            self.in_text_object = operator == "BT"
+        elif operator == "q":
+            self.stack.append(self.stack[-1].copy())
+        elif operator == "Q":
+            self.stack.pop()
+        else:
+            self.stack[-1].apply(operator, instruction)
+
+    def _start_line(self, instruction) -> None:
+        self.line = {
+            "tag": bytes(instruction.operands[0]),
+            "mcid": int(instruction.operands[1].MCID),
+            "state": self.stack[-1].copy(),
+            "body": [],
+            "depth": 0,
+            "saves": 0,
+            "own_font": False,
+            "shown": False,
+            "resources": set(),
+            "glyphs": defaultdict(set),
+        }
+
+    def _read_line(self, instruction, operator: str) -> bool:
+        """Add an instruction to the current line; True when it ended the line."""
+        line = self.line
+        if operator in ("BDC", "BMC"):
+            line["depth"] += 1
+        elif operator == "EMC":
+            if line["depth"] == 0:
+                self._end_line()
+                return True
+            line["depth"] -= 1
+        elif operator in ("sh", "BI", "INLINE IMAGE"):
+            raise ValueError(f"The fill layer draws {operator} inside its text.")
+        elif operator == "Tf" and not line["shown"]:
+            line["own_font"] = True
+        elif operator in _TEXT_SHOWING:
+            line["shown"] = True
+            font = self.stack[-1].groups.get("6 Tf")
+            if font is None:
+                raise ValueError("The fill layer shows text before choosing a font.")
+            line["glyphs"][fill_name(font.operands[0])] |= _shown_codes(
+                instruction, operator
+            )
+        line["saves"] += {"q": 1, "Q": -1}.get(operator, 0)
+        line["body"].append(self._renamed(instruction, operator, line["resources"]))
+        return False
+
+    def _end_line(self) -> None:
+        line, self.line = self.line, None
+        if line["saves"] != 0:
+            raise ValueError("The fill layer's text leaves q/Q unbalanced.")
+        # The previous line's font is replayed only if this line shows text in it.
+        prefix = [
+            self._renamed(instruction, str(instruction.operator), line["resources"])
+            for instruction in line["state"].replay(
+                self.base, with_font=not line["own_font"]
+            )
+        ]
+        self.texts[line["mcid"]] = _MarkedText(
+            tag=line["tag"],
+            drawing=pikepdf.unparse_content_stream(prefix + line["body"]),
+            resources=frozenset(line["resources"]),
+            glyphs=dict(line["glyphs"]),
+        )
+
+    def _renamed(self, instruction, operator: str, used: set):
+        if operator not in _NAMED_RESOURCES:
+            return instruction
+        kind, position = _NAMED_RESOURCES[operator]
         operands = list(instruction.operands)
-        operands[0] = Name(_fill_name(operands[0]))
+        name = operands[position]
+        if not isinstance(name, Name) or str(name) not in self.page_names[kind]:
+            return instruction
+        operands[position] = Name(fill_name(name))
+        used.add((kind, fill_name(name)))
         return pikepdf.ContentStreamInstruction(operands, instruction.operator)
-    return instruction
 
 
-def _shown_glyphs(instruction, operator: str) -> set[int]:
-    """Glyph ids shown by a text operator: WeasyPrint writes Identity-H fonts, so
-    every two bytes of a string are a glyph id."""
+def _shown_codes(instruction, operator: str) -> set[int]:
+    """Character codes shown by a text operator: WeasyPrint's fonts use two-byte
+    codes, which are glyph ids (pdf_fonts keeps them so)."""
     strings = instruction.operands[-1]
     if operator == "TJ":
         strings = [item for item in strings if isinstance(item, pikepdf.String)]
     else:
         strings = [strings]
-    glyphs = set()
+    codes = set()
     for string in strings:
         data = bytes(string)
-        glyphs.update(
+        codes.update(
             int.from_bytes(data[i : i + 2], "big") for i in range(0, len(data), 2)
         )
-    return glyphs
-
-
-def _marked_texts(page: pikepdf.Page, base: tuple) -> dict[int, _MarkedText]:
-    """Every top-level marked-content sequence of the page, by MCID, each with the
-    graphics state in force where it starts, so it can be drawn on its own."""
-    texts = {}
-    stack = [_GraphicsState()]
-    current = None
-    for instruction in pikepdf.parse_content_stream(page):
-        operator = str(instruction.operator)
-        if current is None:
-            if operator == "BDC" and "/MCID" in instruction.operands[1]:
-                prefix = stack[-1].replay(base)
-                current = {
-                    "tag": bytes(instruction.operands[0]),
-                    "mcid": int(instruction.operands[1].MCID),
-                    "body": [_renamed(i, str(i.operator)) for i in prefix],
-                    "depth": 0,
-                    "saves": 0,
-                    "resources": {
-                        _resource(i, str(i.operator))
-                        for i in prefix
-                        if str(i.operator) in _RESOURCE_OPERATORS
-                    },
-                    "glyphs": defaultdict(set),
-                }
-                continue
-            if operator in _NOT_TEXT or operator in _TEXT_SHOWING:
-                raise ValueError(f"The fill layer draws {operator} outside its text.")
-        else:
-            if operator in ("BDC", "BMC"):
-                current["depth"] += 1
-            elif operator == "EMC":
-                if current["depth"] == 0:
-                    if current["saves"] != 0:
-                        raise ValueError("The fill layer's text leaves q/Q unbalanced.")
-                    texts[current["mcid"]] = _MarkedText(
-                        tag=current["tag"],
-                        drawing=pikepdf.unparse_content_stream(current["body"]),
-                        resources=frozenset(current["resources"]),
-                        glyphs=dict(current["glyphs"]),
-                    )
-                    current = None
-                    continue
-                current["depth"] -= 1
-            elif operator in _RESOURCE_OPERATORS:
-                current["resources"].add(_resource(instruction, operator))
-            elif operator in ("sh", "BI", "INLINE IMAGE"):
-                raise ValueError(f"The fill layer draws {operator} inside its text.")
-            if operator in _TEXT_SHOWING:
-                font = stack[-1].groups.get("Tf")
-                if not font:
-                    raise ValueError(
-                        "The fill layer shows text before choosing a font."
-                    )
-                name = _fill_name(font[0].operands[0])
-                current["glyphs"][name] |= _shown_glyphs(instruction, operator)
-            current["saves"] += {"q": 1, "Q": -1}.get(operator, 0)
-            current["body"].append(_renamed(instruction, operator))
-        if operator == "q":
-            stack.append(stack[-1].copy())
-        elif operator == "Q":
-            stack.pop()
-        else:
-            stack[-1].apply(operator, instruction)
-    return texts
+    return codes
 
 
 @dataclass
@@ -442,7 +492,7 @@ class FillLayer:
                 (POINTS_PER_PX, 0.0, 0.0, POINTS_PER_PX, 0.0, 0.0),
                 (1.0, 0.0, 0.0, -1.0, 0.0, height),
             )
-            self.texts.append(_marked_texts(page, base))
+            self.texts.append(_LayerPageReader(page, base).texts)
             self.resources.append(self._renamed_resources(page.obj.Resources))
         self.fonts: dict[tuple[int, int], FontCutter] = {}
         bands = list(self.source.Root.StructTreeRoot.K[0].K)
@@ -467,12 +517,12 @@ class FillLayer:
 
     def _renamed_resources(self, resources: pikepdf.Dictionary) -> dict:
         renamed = {}
-        for kind in _RESOURCE_OPERATORS.values():
+        for kind in RESOURCE_KINDS:
             named = {}
             for name, value in resources.get(kind, {}).items():
                 if not value.is_indirect:
                     value = self.source.make_indirect(value)
-                named[_fill_name(name)] = value
+                named[fill_name(name)] = value
             renamed[kind] = named
         return renamed
 

@@ -24,7 +24,13 @@ def compress_into(stream: pikepdf.Stream, data: bytes) -> pikepdf.Stream:
 
 
 class FontCutter:
-    """Copies of one fill-layer font that keep only the glyphs one learner shows."""
+    """Copies of one fill-layer font that keep only the glyphs one learner shows.
+
+    WeasyPrint's fonts are Type0 with two-byte codes equal to glyph ids, mapped
+    by /Identity-H or, when some character had no glyph, by its own CMap that
+    sends those codes to glyph 0 (.notdef); the widths (/W) are by glyph id and the
+    ToUnicode map by code. Each copy keeps the entries of its own codes only.
+    """
 
     def __init__(self, font: pikepdf.Dictionary, source: pikepdf.Pdf):
         if font.get("/Subtype") != "/Type0":
@@ -47,43 +53,67 @@ class FontCutter:
             if "/ToUnicode" in font
             else {}
         )
+        encoding = font.get("/Encoding")
+        self.glyph_of_code = (
+            _parse_cid_cmap(encoding.read_bytes())
+            if isinstance(encoding, pikepdf.Stream)
+            else None
+        )
         # What is read above is the whole chunk's; empty it in the layer so that
         # copying the font into each PDF copies none of it.
-        program = source.make_stream(b"")
-        if "/Subtype" in descriptor[self.file_key]:
-            program.Subtype = descriptor[self.file_key].Subtype
-        descriptor[self.file_key] = program
+        _empty(descriptor[self.file_key])
         descendant.W = pikepdf.Array()
         if "/CIDSet" in descriptor:
             del descriptor["/CIDSet"]
-        if "/ToUnicode" in font:
-            font.ToUnicode = source.make_stream(b"")
+        for key in ("/ToUnicode", "/Encoding"):
+            if isinstance(font.get(key), pikepdf.Stream):
+                _empty(font[key])
         self.font = font
 
-    def copy(self, out: pikepdf.Pdf, glyphs: set[int]) -> pikepdf.Dictionary:
-        keep = sorted(glyphs | {0})
+    def copy(self, out: pikepdf.Pdf, codes: set[int]) -> pikepdf.Dictionary:
+        codes = sorted(codes | {0})
+        mapping = self.glyph_of_code or {}
+        glyphs = sorted({mapping.get(code, code) for code in codes})
         copied = out.copy_foreign(self.font)
         descendant = copied.DescendantFonts[0]
         request = uharfbuzz.SubsetInput()
-        request.flags = uharfbuzz.SubsetFlags.RETAIN_GIDS
-        for glyph in keep:
+        # Glyph ids stay as they are, so the text needs no change; .notdef keeps
+        # its box, which marks a character no font had.
+        request.flags = (
+            uharfbuzz.SubsetFlags.RETAIN_GIDS | uharfbuzz.SubsetFlags.NOTDEF_OUTLINE
+        )
+        for glyph in glyphs:
             request.glyph_set.add(glyph)
         program = uharfbuzz.subset(self.face, request)
-        if program is None:
-            raise ValueError("The font could not be cut down.")
         compress_into(descendant.FontDescriptor[self.file_key], program.blob.data)
         descendant.W = pikepdf.Array(
-            [item for glyph in keep if glyph in self.widths
+            [item for glyph in glyphs if glyph in self.widths
              for item in (glyph, pikepdf.Array([self.widths[glyph]]))]
         )  # fmt: skip
         if "/ToUnicode" in copied:
             compress_into(
                 copied.ToUnicode,
-                _to_unicode_cmap(
-                    {g: self.unicode[g] for g in keep if g in self.unicode}
+                _cmap(
+                    "bfchar",
+                    [(code, f"<{self.unicode[code]}>") for code in codes
+                     if code in self.unicode],
+                    "Adobe-Identity-UCS",
+                ),
+            )  # fmt: skip
+        if self.glyph_of_code is not None:
+            compress_into(
+                copied.Encoding,
+                _cmap(
+                    "cidchar",
+                    [(code, str(mapping.get(code, code))) for code in codes],
+                    str(copied.Encoding.get("/CMapName", "/Identity-Cut"))[1:],
                 ),
             )
         return copied
+
+
+def _empty(stream: pikepdf.Stream) -> None:
+    stream.write(b"")
 
 
 def _parse_widths(widths: pikepdf.Array) -> dict[int, object]:
@@ -131,24 +161,46 @@ def _parse_to_unicode(cmap: bytes) -> dict[int, str]:
     return mapping
 
 
-def _to_unicode_cmap(mapping: dict[int, str]) -> bytes:
+_CIDCHAR = re.compile(rb"begincidchar(.*?)endcidchar", re.S)
+_CIDRANGE = re.compile(rb"begincidrange(.*?)endcidrange", re.S)
+
+
+def _parse_cid_cmap(cmap: bytes) -> dict[int, int]:
+    """Code to character id, from the cidchar and cidrange entries of a CMap."""
+    mapping = {}
+    for block in _CIDCHAR.findall(cmap):
+        for code, cid in re.findall(rb"<([0-9A-Fa-f]+)>\s*(\d+)", block):
+            mapping[int(code, 16)] = int(cid)
+    for block in _CIDRANGE.findall(cmap):
+        for low, high, cid in re.findall(
+            rb"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>\s*(\d+)", block
+        ):
+            for offset in range(int(high, 16) - int(low, 16) + 1):
+                mapping[int(low, 16) + offset] = int(cid) + offset
+    return mapping
+
+
+def _cmap(kind: str, entries: list[tuple[int, str]], name: str) -> bytes:
+    """A CMap with two-byte codes: "bfchar" entries (code to Unicode, for a
+    ToUnicode map) or "cidchar" entries (code to character id, for an encoding)."""
+    unicode = kind == "bfchar"
     lines = [
         "/CIDInit /ProcSet findresource begin",
         "12 dict begin",
         "begincmap",
-        "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def",
-        "/CMapName /Adobe-Identity-UCS def",
-        "/CMapType 2 def",
+        "/CIDSystemInfo << /Registry (Adobe) /Ordering "
+        f"({'UCS' if unicode else 'Identity'}) /Supplement 0 >> def",
+        f"/CMapName /{name} def",
+        f"/CMapType {2 if unicode else 1} def",
         "1 begincodespacerange",
         "<0000> <FFFF>",
         "endcodespacerange",
     ]
-    entries = sorted(mapping.items())
     for start in range(0, len(entries), 100):  # at most 100 per block
         block = entries[start : start + 100]
-        lines.append(f"{len(block)} beginbfchar")
-        lines.extend(f"<{glyph:04X}> <{target}>" for glyph, target in block)
-        lines.append("endbfchar")
+        lines.append(f"{len(block)} begin{kind}")
+        lines.extend(f"<{code:04X}> {target}" for code, target in block)
+        lines.append(f"end{kind}")
     lines += [
         "endcmap",
         "CMapName currentdict /CMap defineresource pop",

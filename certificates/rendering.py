@@ -142,7 +142,13 @@ def render_certificates(
     stylesheet = certificate_stylesheet(template)
     for _key, group in groupby(items, key=lambda item: sheet_order(item[0])):
         group = list(group)
-        sheet = certificate_sheet(snapshot=group[0][0], template=template)
+        try:
+            sheet = certificate_sheet(snapshot=group[0][0], template=template)
+        except pdf.PageOverflow as overflow:
+            # What the activity prints does not fit one page: no certificate of
+            # this group can be issued, and the others go on.
+            yield from (overflow for _item in group)
+            continue
         yield from pdf.render_filled_sheets(
             sheet,
             [

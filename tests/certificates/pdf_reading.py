@@ -216,3 +216,34 @@ def embedded_characters(data: bytes) -> set[str]:
                     )
                     characters.update(map(chr, program.getBestCmap() or {}))
     return characters
+
+
+def font_names(data: bytes) -> set[str]:
+    reader = PdfReader(io.BytesIO(data))
+    fonts = reader.pages[0]["/Resources"].get("/Font", {}).values()
+    return {str(font.get_object()["/BaseFont"]) for font in fonts}
+
+
+def font_code_problems(data: bytes) -> list[str]:
+    """Fonts whose widths or encoding name codes their ToUnicode map does not:
+    entries for glyphs the PDF never shows (another learner's, say)."""
+    reader = PdfReader(io.BytesIO(data))
+    problems = []
+    for name, font in reader.pages[0]["/Resources"].get("/Font", {}).items():
+        font = font.get_object()
+        if "/ToUnicode" not in font:
+            continue
+        cmap = font["/ToUnicode"].get_object().get_data()
+        shown = {int(code, 16) for code in re.findall(rb"<([0-9A-Fa-f]+)>\s*<", cmap)}
+        shown.add(0)
+        widths = font["/DescendantFonts"][0].get_object().get("/W", [])
+        width_codes = {int(widths[i]) for i in range(0, len(widths), 2)}
+        if not width_codes <= shown:
+            problems.append(f"{name} has widths for {sorted(width_codes - shown)}")
+        encoding = font.get("/Encoding")
+        if encoding is not None and not isinstance(encoding.get_object(), str):
+            cmap = encoding.get_object().get_data()
+            codes = {int(c, 16) for c in re.findall(rb"<([0-9A-Fa-f]+)>\s*\d", cmap)}
+            if not codes <= shown:
+                problems.append(f"{name} encodes {sorted(codes - shown)}")
+    return problems

@@ -256,17 +256,31 @@ def test_templates_print_their_logo_and_signature_on_letter_paper(clinician_clai
     assert certificate.template_version == 2
 
 
-@pytest.mark.parametrize("position", [0, 2])
-def test_the_composed_certificate_looks_like_one_laid_out_whole(make_learner, position):
+@pytest.mark.parametrize(
+    ("position", "name"),
+    [
+        (0, "Learner Example"),
+        # Further down a chunk, a line inherits drawing state it must replay.
+        (2, "Learner Example"),
+        # A character no installed font has prints as the .notdef box, both ways.
+        (1, "Missing \U0010fffd Glyph"),
+        (1, "王小明 Ødegård"),
+    ],
+)
+def test_the_composed_certificate_looks_like_one_laid_out_whole(
+    make_learner, position, name
+):
     """Certificates are laid out once per activity with each learner's lines added
-    on top; each must look like laying out the whole certificate at once, also for
-    a learner further down a chunk (whose text inherits drawing state)."""
+    on top; each must look exactly like laying out the whole certificate."""
     from PIL import ImageChops
 
     from certificates import pdf, rendering
 
+    names = ["First Learner", "Second Learner", "Third Learner"]
+    names[position] = name
     learners = [
-        make_learner(f"learner{n}", full_name=f"Learner {n} Example") for n in range(3)
+        make_learner(f"learner{n}", full_name=full_name)
+        for n, full_name in enumerate(names)
     ]
     outcome = services.issue_certificates(claims=[claim(person) for person in learners])
     certificate = next(
@@ -309,3 +323,13 @@ def test_the_same_learner_twice_in_one_run_gets_one_certificate(clinician):
         for name in default_storage.listdir(f"certificates/{folder}")[1]
     ]
     assert stored == [outcome.issued[0].pdf.name.rsplit("/", 1)[1]]
+
+
+def test_revocation_list_positions_are_drawn_among_free_ones(clinician, monkeypatch):
+    from certificates.services import issuing
+
+    taken = services.issue_certificate(claim=claim(clinician)).status_list_index
+    free = (taken + 1) % issuing.STATUS_LIST_SIZE
+    draws = iter([taken, free])  # the random draw is the edge we control here
+    monkeypatch.setattr(issuing.secrets, "randbelow", lambda _size: next(draws))
+    assert issuing._free_status_indexes(1) == [free]

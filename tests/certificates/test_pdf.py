@@ -8,9 +8,11 @@ from django.conf import settings
 from django.utils.html import escape
 from pypdf import PdfReader
 
-from certificates import pdf
+from certificates import pdf, pdf_compose
 from tests.certificates.pdf_reading import (
     embedded_characters,
+    font_code_problems,
+    font_names,
     page_count,
     pdf_text,
     pdf_text_pdfium,
@@ -127,6 +129,7 @@ def test_each_filling_gets_its_own_tagged_one_page_pdf_in_order():
     for n, data in enumerate(results):
         reader = PdfReader(io.BytesIO(data))
         assert len(reader.pages) == 1
+        assert reader.pdf_header == "%PDF-1.7"  # as WeasyPrint wrote the sheet
         text = reader.pages[0].extract_text()
         assert "Shared heading" in text and "Shared wording" in text
         assert f"Learner {n}" in text and f"Note {n}" in text
@@ -217,6 +220,7 @@ def test_fonts_carry_only_their_own_learners_characters():
         for other, characters in own.items():
             if other != name:
                 assert not set(characters) & present, (name, other)
+        assert font_code_problems(data) == []
 
 
 def test_many_fillings_spread_over_several_layer_pages_stay_apart():
@@ -263,12 +267,45 @@ def test_emoji_in_a_name_print_as_colour_pictures():
         if os.environ.get("CI"):
             pytest.fail("CI must have fonts-noto-color-emoji installed.")
         pytest.skip("fonts-noto-color-emoji not installed (see README)")
-    [data] = pdf.render_filled_sheets(
-        sheet(), [filling(0, "Dr Emoji 🩺🎓 Smith")], stylesheet=SHEET_CSS, author="T"
+    ends_in_emoji = filling(0, "Dr Emoji 🩺🎓 Smith")
+    ends_in_emoji.fields["note"] = '<p class="note">Note 🩺</p>'
+    data, neighbour = pdf.render_filled_sheets(
+        sheet(),
+        [ends_in_emoji, filling(1, "Plain Name")],
+        stylesheet=SHEET_CSS,
+        author="T",
     )
     assert "🩺🎓" in pdf_text_pdfium(data)
+    # The next learner's text is drawn after the emoji; it must not carry its font.
+    assert not any("Emoji" in name for name in font_names(neighbour))
     # The test sheet is black and white; only the emoji can bring colour.
     saturation = raster(data).convert("HSV").getchannel("S")
     coloured = sum(saturation.histogram()[100:])
     assert coloured > 100
     assert structure_problems(data) == []
+
+
+def test_a_sheet_with_a_link_is_refused():
+    """A link's annotation would not come along into the copies; refuse it."""
+    linked = pdf.render_sheet(
+        body=SHEET_BODY.replace("<h1>", '<h1><a href="https://example.org/">x</a>'),
+        stylesheet=SHEET_CSS,
+        text_slots=["name", "note"],
+    )
+    with pytest.raises(ValueError, match="links"):
+        list(
+            pdf.render_filled_sheets(
+                linked, [filling(0)], stylesheet=SHEET_CSS, author="T"
+            )
+        )
+
+
+def test_matrices_compose_and_invert_in_pdf_order():
+    flip = (1.0, 0.0, 0.0, -1.0, 0.0, 600.0)
+    scale = (0.75, 0.0, 0.0, 0.75, 0.0, 0.0)
+    # "flip cm" then "scale cm": a point (x, y) lands at (0.75x, 600 - 0.75y).
+    a, b, c, d, e, f = pdf_compose._multiply(scale, flip)
+    x, y = 100.0, 40.0
+    assert (a * x + c * y + e, b * x + d * y + f) == (75.0, 570.0)
+    identity = pdf_compose._multiply(scale, pdf_compose._inverse(scale))
+    assert identity == pdf_compose.IDENTITY
