@@ -422,6 +422,8 @@ CERTIFICATES_RENDER_CHUNK = env_int("CERTIFICATES_RENDER_CHUNK", 100, minimum=1)
 MFA_REQUIRED_PATH_PREFIXES += ["/certificates/manage/"]
 # WeasyPrint reports every rendering step at INFO; keep its warnings only.
 LOGGING["loggers"]["weasyprint"] = {"level": "WARNING"}
+# pikepdf announces its C++ logging bridge at INFO in every process that imports it.
+LOGGING["loggers"]["pikepdf"] = {"level": "WARNING"}
 # --- visits ---
 # How long before a visit the patient may still cancel or reschedule it.
 VISITS_CANCEL_CUTOFF_HOURS = env_int("VISITS_CANCEL_CUTOFF_HOURS", 2, minimum=0)
