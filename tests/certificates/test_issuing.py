@@ -1,9 +1,7 @@
 import hashlib
 import logging
-import threading
 
 import pytest
-from django.db import connection
 from django.urls import reverse
 
 from certificates import services
@@ -20,6 +18,7 @@ from tests.certificates.pdf_reading import (
     raster,
     structure_problems,
 )
+from tests.concurrency import run_at_once
 from tests.courses import factories as course_factories
 
 
@@ -180,24 +179,9 @@ def test_only_the_learner_or_staff_can_download(
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_twenty_concurrent_issuers_make_one_valid_certificate(clinician):
     the_claim = claim(clinician)
-    barrier = threading.Barrier(20)
-    results, errors = [], []
-
-    def issue():
-        try:
-            barrier.wait()
-            results.append(services.issue_certificate(claim=the_claim).pk)
-        except Exception as error:  # noqa: BLE001 - reported below
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=issue) for _ in range(20)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
+    results = run_at_once(
+        [lambda: services.issue_certificate(claim=the_claim).pk for _ in range(20)]
+    )
     assert Certificate.objects.count() == 1
     assert set(results) == {Certificate.objects.get().pk}
 

@@ -1,18 +1,17 @@
 import datetime
-import threading
 
 import feedparser
 import pytest
 import time_machine
 from bs4 import BeautifulSoup
 from django.core.exceptions import ValidationError
-from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
 from cms import services, tasks
 from cms.models import Alert, AlertSeverity, AlertSubscription
 from tests.cms.factories import make_alert
+from tests.concurrency import run_at_once
 
 pytestmark = pytest.mark.django_db
 
@@ -162,21 +161,9 @@ def test_concurrent_notification_tasks_send_each_email_once(mailoutbox, patient)
     alert = make_alert()
     Alert.objects.filter(pk=alert.pk).update(notified_at=None)
     mailoutbox.clear()
-    barrier = threading.Barrier(2)
-    results = []
-
-    def run():
-        try:
-            barrier.wait()
-            results.append(tasks.notify_alert_subscribers_task(str(alert.uuid)))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    results = run_at_once(
+        [lambda: tasks.notify_alert_subscribers_task(str(alert.uuid)) for _ in range(2)]
+    )
     assert sorted(results) == [0, 1]
     assert len(mailoutbox) == 1
 

@@ -1,13 +1,12 @@
-import threading
 import uuid
 
 import pytest
-from django.db import connection
 
 from courses import services
 from courses.models import PostTestAttempt
 from courses.services import CourseRuleError
 from courses.services.post_test import shuffled_questions
+from tests.concurrency import run_at_once
 from tests.courses.conftest import right_answers, watch_all
 
 pytestmark = pytest.mark.django_db
@@ -144,24 +143,7 @@ def test_two_identical_simultaneous_submissions_count_once(enrolment):
     watch_all(enrolment)
     token = uuid.uuid4()
     answers = right_answers(enrolment, wrong=True)
-    barrier = threading.Barrier(2)
-    results, errors = [], []
-
-    def submit_in_thread():
-        try:
-            barrier.wait()
-            results.append(submit(enrolment, answers, token).pk)
-        except Exception as error:  # noqa: BLE001 - reported by the assertion below
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=submit_in_thread) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
+    results = run_at_once([lambda: submit(enrolment, answers, token).pk] * 2)
     assert len(results) == 2
     assert len(set(results)) == 1
     assert PostTestAttempt.objects.filter(enrolment=enrolment).count() == 1

@@ -1,15 +1,14 @@
 import json
-import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
-from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
 from meetings import services
 from meetings.models import AttendanceInterval, JitsiEvent
+from tests.concurrency import run_at_once
 from tests.meetings.conftest import NOW
 
 START = datetime(2026, 6, 10, 15, 0, tzinfo=UTC)
@@ -162,24 +161,9 @@ def test_two_deliveries_at_once_apply_once(make_meeting, clinician):
     with time_machine.travel(NOW, tick=False):
         meeting = make_meeting(invitees=[clinician], send_invitations=False)
     payload = joined(meeting, clinician, 0)
-    barrier = threading.Barrier(2)
-    results, errors = [], []
-
-    def deliver():
-        try:
-            barrier.wait()
-            results.append(post(Client(), payload).json()["applied"])
-        except Exception as error:  # noqa: BLE001 - reported by the assertion below
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=deliver) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
+    results = run_at_once(
+        [lambda: post(Client(), payload).json()["applied"] for _ in range(2)]
+    )
     assert sorted(results) == [False, True]
     assert JitsiEvent.objects.count() == 1
     assert AttendanceInterval.objects.count() == 1

@@ -1,4 +1,3 @@
-import threading
 import time
 from collections import Counter
 from datetime import UTC, datetime, timedelta
@@ -7,11 +6,11 @@ import pytest
 import time_machine
 from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend
-from django.db import connection
 
 from meetings import services
 from meetings.models import Occurrence, Reminder
 from meetings.services.reminders import SWEEPER_NAME, sweep_reminders
+from tests.concurrency import run_at_once
 from tests.meetings.conftest import NOW
 
 START = datetime(2026, 6, 12, 15, 0, tzinfo=UTC)
@@ -149,24 +148,9 @@ def test_two_workers_send_each_reminder_exactly_once(settings, make_meeting):
                 send_invitations=False,
             )
     mail.outbox.clear()
-    barrier = threading.Barrier(2)
-    errors = []
-
-    def worker():
-        try:
-            barrier.wait()
-            sweep_reminders(now=START - timedelta(minutes=10))
-        except Exception as error:  # noqa: BLE001 - reported by the assertion below
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
+    run_at_once(
+        [lambda: sweep_reminders(now=START - timedelta(minutes=10)) for _ in range(2)]
+    )
     sent = Counter((m.to[0], m.subject) for m in mail.outbox)
     # 4 meetings x (15 invitees + organizer), each exactly once.
     assert len(sent) == 4 * 16

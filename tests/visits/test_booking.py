@@ -1,15 +1,14 @@
 import re
-import threading
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
 import vobject
-from django.db import connection
 from django.utils import timezone
 
 from accounts.roles import Role
+from tests.concurrency import run_at_once
 from tests.conftest import make_person
 from tests.visits.factories import (
     booked_visit,
@@ -139,31 +138,16 @@ def test_one_sweeper_schedule_exists():
 
 
 def _race(targets):
-    """Run book_visit in one thread per target; every thread must report back."""
-    barrier = threading.Barrier(len(targets))
-    outcomes = []
-    errors = []
+    """Book with every target's arguments at once: "ok" or "refused" for each."""
 
     def attempt(kwargs):
         try:
-            barrier.wait()
             book_visit(**kwargs)
-            outcomes.append("ok")
         except BookingError:
-            outcomes.append("refused")
-        except Exception as exc:  # noqa: BLE001 - any other failure fails the test
-            errors.append(exc)
-        finally:
-            connection.close()
+            return "refused"
+        return "ok"
 
-    threads = [threading.Thread(target=attempt, args=(kw,)) for kw in targets]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
-    assert len(outcomes) == len(targets)
-    return outcomes
+    return run_at_once([lambda kwargs=kwargs: attempt(kwargs) for kwargs in targets])
 
 
 @pytest.mark.postgres
