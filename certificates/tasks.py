@@ -3,11 +3,24 @@ service; each is safe to run twice. Enqueued by certificates.services only."""
 
 import logging
 
+from django_q.models import Schedule
+
 from certificates import services
 from certificates.models import IssuingRun
 from courses.models import CreditClaim
 
 logger = logging.getLogger(__name__)
+
+# Installed after migrate by ops.services.install_schedules: mails anything the
+# sweep queued after each issue missed.
+SCHEDULES = [
+    {
+        "name": services.notifications.EMAIL_SWEEP_SCHEDULE_NAME,
+        "func": "certificates.tasks.send_certificate_emails_task",
+        "schedule_type": Schedule.MINUTES,
+        "minutes": 5,
+    }
+]
 
 
 def issue_certificate_task(claim_uuid: str) -> str | None:

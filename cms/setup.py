@@ -8,7 +8,6 @@ health topic, and the periodic task schedules.
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
-from django_q.models import Schedule
 from wagtail.models import (
     GroupApprovalTask,
     GroupPagePermission,
@@ -45,7 +44,6 @@ def run_setup() -> None:
     workflow = ensure_clinical_review_workflow()
     for topic in TopicIndexPage.objects.all():
         protect_topic(topic=topic, workflow=workflow)
-    ensure_schedules()
 
 
 def ensure_locales() -> None:
@@ -94,23 +92,3 @@ def protect_topic(*, topic, workflow: Workflow | None = None) -> None:
             GroupPagePermission.objects.get_or_create(
                 group=group, page=topic, permission=permission
             )
-
-
-def ensure_schedules() -> None:
-    Schedule.objects.update_or_create(
-        name=REVIEW_REMINDER_SCHEDULE,
-        defaults={
-            "func": "cms.tasks.send_review_reminders_task",
-            "schedule_type": Schedule.DAILY,
-            "repeats": -1,
-        },
-    )
-    Schedule.objects.update_or_create(
-        name=PUBLISH_SCHEDULED_SCHEDULE,
-        defaults={
-            "func": "cms.tasks.publish_scheduled_task",
-            "schedule_type": Schedule.MINUTES,
-            "minutes": 1,
-            "repeats": -1,
-        },
-    )

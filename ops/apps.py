@@ -2,14 +2,14 @@ from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 
 
-def _ensure_heartbeat(sender, **kwargs) -> None:
-    # ops has no models, so it gets no post_migrate of its own: hang the schedule
-    # off django-q2's, whose tables it lives in.
+def _install_schedules(sender, **kwargs) -> None:
+    # ops has no models, so it gets no post_migrate of its own: hang the schedules
+    # off django-q2's, whose tables they live in (every app's tables exist by then).
     if sender.label != "django_q":
         return
-    from ops.services import ensure_heartbeat_schedule
+    from ops.services import install_schedules
 
-    ensure_heartbeat_schedule()
+    install_schedules()
 
 
 class OpsConfig(AppConfig):
@@ -18,4 +18,4 @@ class OpsConfig(AppConfig):
     verbose_name = "Operations"
 
     def ready(self) -> None:
-        post_migrate.connect(_ensure_heartbeat, dispatch_uid="ops.heartbeat")
+        post_migrate.connect(_install_schedules, dispatch_uid="ops.schedules")

@@ -1,10 +1,12 @@
-"""Operations: the worker heartbeat schedule and the health checks behind /healthz.
+"""Operations: every app's periodic schedules and the health checks behind /healthz.
 
 Called by ops.apps (after migrate) and ops.views.
 """
 
+import importlib
 from datetime import timedelta
 
+from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
@@ -15,17 +17,25 @@ HEARTBEAT_FUNC = "ops.tasks.record_heartbeat_task"
 HEARTBEAT_SCHEDULE_NAME = "worker heartbeat"
 
 
-def ensure_heartbeat_schedule() -> Schedule:
-    schedule, _ = Schedule.objects.update_or_create(
-        name=HEARTBEAT_SCHEDULE_NAME,
-        defaults={
-            "func": HEARTBEAT_FUNC,
-            "schedule_type": Schedule.MINUTES,
-            "minutes": 1,
-            "repeats": -1,
-        },
-    )
-    return schedule
+def install_schedules() -> list[Schedule]:
+    """Create or update the periodic tasks every app declares as `SCHEDULES` in
+    its tasks module (name, func, schedule_type and its interval), repeating
+    forever. Idempotent; run after migrate."""
+    installed = []
+    for app_config in apps.get_app_configs():
+        try:
+            tasks = importlib.import_module(f"{app_config.name}.tasks")
+        except ModuleNotFoundError as error:
+            if error.name != f"{app_config.name}.tasks":
+                raise
+            continue
+        for spec in getattr(tasks, "SCHEDULES", ()):
+            defaults = {key: value for key, value in spec.items() if key != "name"}
+            schedule, _ = Schedule.objects.update_or_create(
+                name=spec["name"], defaults={"repeats": -1, **defaults}
+            )
+            installed.append(schedule)
+    return installed
 
 
 def check_database() -> dict:

@@ -6,9 +6,7 @@ def _after_migrate(sender, **kwargs) -> None:
     if sender.label != "visits":
         return
     from visits.services.catalogue import ensure_standard_catalogue
-    from visits.services.sweeper import ensure_sweeper_schedule
 
-    ensure_sweeper_schedule()
     ensure_standard_catalogue()
 
 

@@ -6,11 +6,23 @@ own task runs every minute from the one Schedule made after migrate.
 
 from django.conf import settings
 from django.utils import timezone
+from django_q.models import Schedule
 
 from accounts.models import User
 from visits import notifications
 from visits.models import Alert, CareRelationship, SecureMessage, Visit
-from visits.services.sweeper import sweep
+from visits.services.sweeper import SWEEPER_FUNC, SWEEPER_NAME, sweep
+
+# The one sweeper, every minute, installed after migrate by
+# ops.services.install_schedules.
+SCHEDULES = [
+    {
+        "name": SWEEPER_NAME,
+        "func": SWEEPER_FUNC,
+        "schedule_type": Schedule.MINUTES,
+        "minutes": 1,
+    }
+]
 
 
 def sweep_visits_task() -> dict[str, int]:

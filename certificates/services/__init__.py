@@ -25,7 +25,6 @@ from certificates.services.issuing import (
     start_issuing_run,
 )
 from certificates.services.notifications import (
-    ensure_email_sweep_schedule,
     send_certificate_email,
     send_pending_certificate_emails,
 )
@@ -39,7 +38,6 @@ __all__ = [
     "approve_name_correction",
     "decline_name_correction",
     "default_template",
-    "ensure_email_sweep_schedule",
     "enqueue_certificate_issuing",
     "issue_certificate",
     "issue_certificates",

@@ -52,17 +52,3 @@ def send_pending_certificate_emails(*, limit: int = EMAIL_SWEEP_BATCH) -> int:
         send_certificate_email(certificate=certificate)
         for certificate in pending.order_by("issued_at")[:limit]
     )
-
-
-def ensure_email_sweep_schedule() -> None:
-    from django_q.models import Schedule
-
-    Schedule.objects.update_or_create(
-        name=EMAIL_SWEEP_SCHEDULE_NAME,
-        defaults={
-            "func": "certificates.tasks.send_certificate_emails_task",
-            "schedule_type": Schedule.MINUTES,
-            "minutes": 5,
-            "repeats": -1,
-        },
-    )

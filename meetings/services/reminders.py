@@ -155,18 +155,3 @@ def sweep_reminders(*, now: datetime | None = None) -> int:
         if sent < 0:
             return total
         total += sent
-
-
-def ensure_sweeper_schedule() -> None:
-    """The one Schedule row for all periodic meetings work (idempotent)."""
-    from django_q.models import Schedule
-
-    Schedule.objects.update_or_create(
-        name=SWEEPER_NAME,
-        defaults={
-            "func": "meetings.tasks.sweep_task",
-            "schedule_type": Schedule.MINUTES,
-            "minutes": settings.MEETINGS_SWEEP_MINUTES,
-            "repeats": -1,
-        },
-    )

@@ -6,7 +6,8 @@ from wagtail.models import Revision
 
 from cms import tasks
 from cms.models import ArticlePage
-from cms.setup import PUBLISH_SCHEDULED_SCHEDULE, REVIEW_REMINDER_SCHEDULE, run_setup
+from cms.setup import PUBLISH_SCHEDULED_SCHEDULE, REVIEW_REMINDER_SCHEDULE
+from ops.services import install_schedules
 from tests.cms.factories import make_article, make_topic
 
 pytestmark = pytest.mark.django_db
@@ -83,8 +84,8 @@ def test_pages_not_yet_due_and_drafts_get_no_reminder(reviewer, mailoutbox):
 
 
 def test_schedules_are_created_once():
-    run_setup()
-    run_setup()
+    install_schedules()
+    install_schedules()
     reminders = Schedule.objects.get(name=REVIEW_REMINDER_SCHEDULE)
     assert reminders.func == "cms.tasks.send_review_reminders_task"
     assert reminders.schedule_type == Schedule.DAILY

@@ -108,10 +108,10 @@ def test_a_crash_mid_run_leaves_nothing_marked_and_the_next_run_sends(
 def test_one_schedule_exists_for_the_sweeper(db):
     from django_q.models import Schedule
 
-    from meetings.services.reminders import ensure_sweeper_schedule
+    from ops.services import install_schedules
 
-    ensure_sweeper_schedule()
-    ensure_sweeper_schedule()
+    install_schedules()
+    install_schedules()
     schedule = Schedule.objects.get(name=SWEEPER_NAME)
     assert schedule.func == "meetings.tasks.sweep_task"
     assert Schedule.objects.filter(func="meetings.tasks.sweep_task").count() == 1

@@ -10,26 +10,12 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
-from django_q.models import Schedule
 from django_q.tasks import async_task
 
 from visits.models import Alert, Visit
 
 SWEEPER_NAME = "visits sweeper"
 SWEEPER_FUNC = "visits.tasks.sweep_visits_task"
-
-
-def ensure_sweeper_schedule() -> Schedule:
-    schedule, _ = Schedule.objects.update_or_create(
-        name=SWEEPER_NAME,
-        defaults={
-            "func": SWEEPER_FUNC,
-            "schedule_type": Schedule.MINUTES,
-            "minutes": 1,
-            "repeats": -1,
-        },
-    )
-    return schedule
 
 
 def _later(task: str, key) -> None:
