@@ -53,9 +53,11 @@ class ScheduleExceptionAdmin(admin.ModelAdmin):
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(admin.ModelAdmin):
-    list_display = ["at", "actor", "action", "what", "patient", "ip_address"]
+    # Patients stay out of the admin: a search term would put their username in
+    # the URL, and admin reads are not audited. Auditors use visits' audit page.
+    list_display = ["at", "actor", "action", "what", "ip_address"]
     list_filter = ["action"]
-    search_fields = ["actor__username", "patient__username", "what"]
+    search_fields = ["actor__username", "what"]
 
     def has_add_permission(self, request) -> bool:
         return False

@@ -14,6 +14,22 @@ def client_ip(request: HttpRequest | None) -> str | None:
     return request.META.get("REMOTE_ADDR") or None if request else None
 
 
+def record_reads(*, actor, what: str, patients, request: HttpRequest) -> None:
+    """One READ event per patient shown on a listing page, in one insert."""
+    AuditEvent.objects.bulk_create(
+        AuditEvent(
+            actor=actor,
+            action=AuditEvent.Action.READ,
+            patient=patient,
+            what=what,
+            path=request.get_full_path()[:300],
+            ip_address=client_ip(request),
+            user_agent=request.META.get("HTTP_USER_AGENT", "")[:200],
+        )
+        for patient in {patient.pk: patient for patient in patients}.values()
+    )
+
+
 def record_event(
     *,
     actor,

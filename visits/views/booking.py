@@ -11,7 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from visits.access import PATIENT_ONLY, is_care_provider
+from visits.access import PATIENT_ONLY, authorize, is_care_provider
+from visits.audit import record_reads
 from visits.errors import VisitsError
 from visits.forms import BookingForm, VisitTypeChoiceForm
 from visits.models import Alert, ClinicianProfile, FollowUpProposal, Visit, VisitType
@@ -38,10 +39,16 @@ def home(request):
     now = timezone.now()
     context = {"is_clinician": is_care_provider(user)}
     if is_care_provider(user):
-        context["clinician_visits"] = (
+        context["clinician_visits"] = list(
             Visit.objects.filter(clinician=user, end__gte=now - timedelta(hours=12))
             .select_related("patient", "visit_type")
             .order_by("start")[:50]
+        )
+        record_reads(
+            actor=user,
+            what="visit_list",
+            patients=[visit.patient for visit in context["clinician_visits"]],
+            request=request,
         )
         context["open_alerts"] = (
             Alert.objects.filter(
@@ -50,9 +57,11 @@ def home(request):
             .distinct()
             .count()
         )
-    context["my_visits"] = Visit.objects.filter(patient=user).select_related(
-        "clinician", "visit_type"
+    context["my_visits"] = list(
+        Visit.objects.filter(patient=user).select_related("clinician", "visit_type")
     )
+    if context["my_visits"]:
+        record_reads(actor=user, what="visit_list", patients=[user], request=request)
     context["proposals"] = FollowUpProposal.objects.filter(
         visit__patient=user, status=FollowUpProposal.Status.PROPOSED
     ).select_related("visit_type")
@@ -132,6 +141,14 @@ def book(request):
             except VisitsError as exc:
                 error = exc.message
             else:
+                authorize(
+                    request,
+                    patient=visit.patient,
+                    what="visit",
+                    accept=PATIENT_ONLY,
+                    obj=visit,
+                    write=True,
+                )
                 messages.success(
                     request, _("Your visit is booked. We sent you an email.")
                 )

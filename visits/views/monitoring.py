@@ -89,7 +89,11 @@ def my_readings(request):
 @login_required
 def upload_readings(request):
     authorize(
-        request, patient=request.user, what="readings", accept=PATIENT_ONLY, write=True
+        request,
+        patient=request.user,
+        what="readings",
+        accept=PATIENT_ONLY,
+        write=request.method == "POST",
     )
     if response := post_only(request):
         return response
@@ -131,7 +135,13 @@ def readings_chart(request, patient):
 @login_required
 def thresholds(request, patient):
     person = load_patient(request, patient, what="thresholds")
-    authorize(request, patient=person, what="thresholds", accept=CARE_TEAM, write=True)
+    authorize(
+        request,
+        patient=person,
+        what="thresholds",
+        accept=CARE_TEAM,
+        write=request.method == "POST",
+    )
     if response := post_only(request):
         return response
     form = ThresholdForm(request.POST)

@@ -230,7 +230,7 @@ def refills(request):
     form = RefillRequestForm(request.POST or None, clinicians=clinicians)
     if request.method == "POST" and form.is_valid():
         try:
-            request_refill(
+            refill = request_refill(
                 patient=user,
                 clinician=form.clinicians[form.cleaned_data["clinician"]],
                 medication=form.cleaned_data["medication"],
@@ -238,6 +238,14 @@ def refills(request):
             )
         except VisitsError as exc:
             return refused(request, exc.message, status=400)
+        authorize(
+            request,
+            patient=user,
+            what="refill_request",
+            accept=PATIENT_ONLY,
+            obj=refill,
+            write=True,
+        )
         messages.success(request, _("Your refill request was sent."))
         return redirect("visits:refills")
     mine = RefillRequest.objects.filter(patient=user).select_related("clinician")

@@ -84,7 +84,7 @@ def patient_record(request, patient):
 @login_required
 def document_upload(request, patient):
     person = load_patient(request, patient, what="document")
-    authorize(request, patient=person, what="document", write=True)
+    authorize(request, patient=person, what="document", write=request.method == "POST")
     if response := post_only(request):
         return response
     form = DocumentForm(request.POST, request.FILES)
