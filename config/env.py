@@ -69,6 +69,16 @@ def env_timezone(name: str, default: str) -> str:
     return value
 
 
+def _shown(raw: str) -> str:
+    """A URL for an error message, without its password: start-up errors end up
+    in logs."""
+    parts = urlsplit(raw)
+    if parts.password is None:
+        return repr(raw)
+    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
+    return repr(parts._replace(netloc=netloc).geturl())
+
+
 def env_database(name: str, default: str) -> dict:
     import dj_database_url
 
@@ -79,7 +89,7 @@ def env_database(name: str, default: str) -> dict:
             name,
             "must look like postgres://user@host:5432/dbname "
             "or sqlite:///path/db.sqlite3; "
-            f"got {raw!r}.",
+            f"got {_shown(raw)}.",
         )
     try:
         config = dj_database_url.parse(raw, conn_max_age=60, conn_health_checks=True)
@@ -114,11 +124,13 @@ def env_email(name: str, default: str, base_dir) -> dict:
         }
     if parts.scheme in {"smtp", "smtps"}:
         if not parts.hostname:
-            raise ConfigError(name, f"must name a mail server host; got {raw!r}.")
+            raise ConfigError(name, f"must name a mail server host; got {_shown(raw)}.")
         try:
             port = parts.port or (465 if parts.scheme == "smtps" else 587)
         except ValueError:
-            raise ConfigError(name, f"has an invalid port; got {raw!r}.") from None
+            raise ConfigError(
+                name, f"has an invalid port; got {_shown(raw)}."
+            ) from None
         return {
             "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
             "EMAIL_HOST": parts.hostname,
@@ -132,7 +144,7 @@ def env_email(name: str, default: str, base_dir) -> dict:
     raise ConfigError(
         name,
         "must start with smtp://, smtps://, console://, locmem:// or file://; "
-        f"got {raw!r}.",
+        f"got {_shown(raw)}.",
     )
 
 
@@ -140,6 +152,6 @@ def env_redis(name: str) -> str:
     raw = os.environ.get(name, "")
     if raw and urlsplit(raw).scheme not in {"redis", "rediss", "unix"}:
         raise ConfigError(
-            name, f"must look like redis://127.0.0.1:6379/0; got {raw!r}."
+            name, f"must look like redis://127.0.0.1:6379/0; got {_shown(raw)}."
         )
     return raw

@@ -235,7 +235,14 @@ if RUNNING_TESTS:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 # --- Email ------------------------------------------------------------------------
-vars().update(env_email("EMAIL_URL", "console://", BASE_DIR))
+_email = env_email("EMAIL_URL", "console://", BASE_DIR)
+vars().update(_email)
+if not DEBUG and _email["EMAIL_BACKEND"].split(".")[-2] in {"console", "locmem"}:
+    # Console mail would print password-reset links and visit notices into the
+    # server's logs; kept in memory, it would never arrive.
+    raise ConfigError(
+        "EMAIL_URL", "must name a mail server (smtp:// or smtps://) when DEBUG is off."
+    )
 DEFAULT_FROM_EMAIL = env_str(
     "DEFAULT_FROM_EMAIL", "TeleCampus <no-reply@telecampus.example>"
 )

@@ -67,6 +67,29 @@ def test_production_settings_pass_check_deploy():
         DEBUG="0",
         SECRET_KEY=PRODUCTION_KEY,
         ALLOWED_HOSTS="portal.example.org",
+        EMAIL_URL="smtp://relay.example.org:587",
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_production_refuses_console_mail_with_one_line():
+    """Console mail would print reset links and visit notices into the logs."""
+    result = manage(
+        "check",
+        DEBUG="0",
+        SECRET_KEY=PRODUCTION_KEY,
+        ALLOWED_HOSTS="portal.example.org",
+        EMAIL_URL="console://",
+    )
+    assert result.returncode != 0
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "EMAIL_URL" in lines[0], result.stderr
+
+
+def test_start_up_errors_do_not_print_passwords():
+    result = manage("check", EMAIL_URL="smtp://mailer:s3cret-pw@:587")
+    assert result.returncode != 0
+    assert "EMAIL_URL" in result.stderr
+    assert "s3cret-pw" not in result.stderr
+    assert "mailer:***@" in result.stderr
