@@ -13,7 +13,6 @@ from django.conf import settings
 from django.core.cache import cache
 
 GENERATION_KEY = "cms:cache-generation"
-NEXT_ALERT_CHANGE_KEY = "cms:next-alert-change"
 
 
 def mark_cacheable(response) -> None:

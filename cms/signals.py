@@ -2,7 +2,13 @@
 
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
-from wagtail.signals import page_published, page_unpublished, published, unpublished
+from wagtail.signals import (
+    page_published,
+    page_unpublished,
+    post_page_move,
+    published,
+    unpublished,
+)
 
 from cms import services
 from cms.cache import start_new_generation
@@ -11,12 +17,13 @@ from cms.models import Alert, TopicIndexPage
 
 @receiver(page_published)
 @receiver(page_unpublished)
-def _page_changed(sender, **kwargs) -> None:
-    start_new_generation()
-
-
+@receiver(post_page_move)
 @receiver(post_delete, sender="wagtailcore.Page")
-def _page_deleted(sender, **kwargs) -> None:
+# A page made private (or public again) must stop (or start) being served to
+# anonymous visitors at once, not when the cached copy runs out.
+@receiver(post_save, sender="wagtailcore.PageViewRestriction")
+@receiver(post_delete, sender="wagtailcore.PageViewRestriction")
+def _page_changed(sender, **kwargs) -> None:
     start_new_generation()
 
 

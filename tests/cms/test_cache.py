@@ -34,6 +34,28 @@ def test_unpublishing_takes_the_page_away(client, page_cache):
     assert client.get(article.url).status_code == 404
 
 
+def test_a_page_made_private_is_no_longer_served_from_the_cache(client, page_cache):
+    from wagtail.models import PageViewRestriction
+
+    article = make_article(topic=make_topic())
+    assert client.get(article.url).status_code == 200
+    PageViewRestriction.objects.create(
+        page=article, restriction_type=PageViewRestriction.LOGIN
+    )
+    assert client.get(article.url).status_code == 302
+
+
+def test_a_moved_page_is_not_served_at_its_old_address(client, page_cache):
+    article = make_article(topic=make_topic(), title="Moving article")
+    destination = make_topic(title="Another topic")
+    old_url = article.url
+    assert client.get(old_url).status_code == 200
+    article.move(destination, pos="last-child")
+    article.refresh_from_db()
+    moved = client.get(old_url)
+    assert (moved.status_code, moved["Location"]) == (301, article.url)
+
+
 def test_new_alert_reaches_cached_pages_at_once(client, page_cache):
     article = make_article(topic=make_topic())
     client.get(article.url)
