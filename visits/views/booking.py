@@ -26,6 +26,7 @@ from visits.services.booking import (
 from visits.services.slots import free_slots, parse_clinic_time
 from visits.views.common import (
     load_visit,
+    refused,
     remember_booking_type,
     remembered_booking_type,
 )
@@ -223,16 +224,12 @@ def reschedule(request, visit):
         write=request.method == "POST",
     )
     if not can_change(visit):
-        return render(
+        return refused(
             request,
-            "visits/refused.html",
-            {
-                "message": _(
-                    "This visit can no longer be moved online. Please send your "
-                    "clinician a message."
-                )
-            },
-            status=409,
+            _(
+                "This visit can no longer be moved online. Please send your "
+                "clinician a message."
+            ),
         )
     form = BookingForm(request.POST or None)
     error = ""

@@ -70,11 +70,12 @@ def post_only(request):
     return None
 
 
-def refused(request, message: str, *, status: int = 409, title: str = ""):
-    """A clear message page for an action the state does not allow (4xx, never 500)."""
+def refused(request, message: str, *, status: int = 409, back: str = ""):
+    """A clear message page for an action the state does not allow (4xx, never
+    500); `back` names the URL of the page to go back to, if not the visits home."""
     return render(
         request,
         "visits/refused.html",
-        {"message": message, "title": title},
+        {"message": message, "back": back},
         status=status,
     )

@@ -31,7 +31,7 @@ from visits.services.monitoring import (
     set_thresholds,
 )
 from visits.uploads import UploadRefused
-from visits.views.common import load_patient, post_only
+from visits.views.common import load_patient, post_only, refused
 
 
 @login_required
@@ -104,12 +104,7 @@ def upload_readings(request):
     try:
         parsed = parse_readings_file(form.cleaned_data["file"])
     except UploadRefused as exc:
-        return render(
-            request,
-            "visits/refused.html",
-            {"message": exc.message, "back": "visits:readings"},
-            status=400,
-        )
+        return refused(request, exc.message, status=400, back="visits:readings")
     saved = import_readings(patient=request.user, readings=parsed)
     messages.success(
         request, _("%(count)d readings were saved.") % {"count": len(saved)}

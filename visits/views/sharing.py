@@ -46,7 +46,7 @@ from visits.services.sharing import (
     store_document,
 )
 from visits.uploads import UploadRefused
-from visits.views.common import load_patient, post_only
+from visits.views.common import load_patient, post_only, refused
 
 
 @login_required
@@ -90,14 +90,11 @@ def document_upload(request, patient):
     form = DocumentForm(request.POST, request.FILES)
     back = "visits:patient" if person.pk != request.user.pk else "visits:readings"
     if not form.is_valid():
-        return render(
+        return refused(
             request,
-            "visits/refused.html",
-            {
-                "message": _("Please give a title and choose a file."),
-                "back": "visits:home",
-            },
+            _("Please give a title and choose a file."),
             status=400,
+            back="visits:home",
         )
     try:
         store_document(
@@ -107,9 +104,7 @@ def document_upload(request, patient):
             upload=form.cleaned_data["file"],
         )
     except UploadRefused as exc:
-        return render(
-            request, "visits/refused.html", {"message": exc.message}, status=400
-        )
+        return refused(request, exc.message, status=400)
     messages.success(request, _("The document was added to the record."))
     if back == "visits:patient":
         return redirect(back, person.uuid)
