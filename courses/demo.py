@@ -322,13 +322,15 @@ def _watch(enrolment, lectures, *, share: float = 1.0) -> None:
     """Replay a learner watching in real time, one report every ten seconds."""
     moment = timezone.now() - datetime.timedelta(hours=2)
     for lecture in lectures:
-        progress = services.open_lecture(
-            enrolment=enrolment, lecture=lecture, now=moment
-        )
+        services.open_lecture(enrolment=enrolment, lecture=lecture, now=moment)
         for start in range(0, int(lecture.duration_seconds * share), 10):
             moment += datetime.timedelta(seconds=10)
-            services.record_progress(
-                progress=progress, segments=[(start, start + 10)], now=moment
+            services.report_progress(
+                learner=enrolment.learner,
+                enrolment_uuid=enrolment.uuid,
+                lecture_uuid=lecture.uuid,
+                segments=[(start, start + 10)],
+                now=moment,
             )
 
 

@@ -14,7 +14,7 @@ from courses.services.enrolment import (
 from courses.services.errors import CourseRuleError
 from courses.services.evaluation import evaluation_summary, submit_evaluation
 from courses.services.post_test import submit_post_test
-from courses.services.progress import open_lecture, record_progress, report_progress
+from courses.services.progress import open_lecture, report_progress
 
 __all__ = [
     "CourseRuleError",
@@ -27,7 +27,6 @@ __all__ = [
     "has_passed_gate",
     "live_cap",
     "open_lecture",
-    "record_progress",
     "report_progress",
     "submit_evaluation",
     "submit_post_test",

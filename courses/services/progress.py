@@ -1,7 +1,7 @@
 """Lecture progress from evidence: merged unique watched intervals per learner.
 
 The lecture player (static/js/courses/player.js) posts the ranges it played every
-few seconds; the progress view calls record_progress. Replays add nothing, skipped
+few seconds; the progress view calls report_progress. Replays add nothing, skipped
 parts are never reported, and reports faster than real time (times the largest
 playback rate we believe) or beyond the lecture's duration are clamped.
 """
@@ -86,25 +86,6 @@ def open_lecture(
 
 
 @transaction.atomic
-def record_progress(
-    *,
-    progress: LectureProgress,
-    segments: list[Interval],
-    now: datetime.datetime | None = None,
-) -> LectureProgress:
-    """Merge the reported watched segments into the learner's unique intervals.
-
-    `progress` exists once the learner opened the lecture behind the disclosure
-    gate (open_lecture), so a report without one is refused by the view.
-    """
-    locked = (
-        LectureProgress.objects.select_for_update(of=("self",))
-        .select_related("lecture")
-        .get(pk=progress.pk)
-    )
-    return _merge_report(locked, segments, now or timezone.now())
-
-
 @transaction.atomic
 def report_progress(
     *,

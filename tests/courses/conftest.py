@@ -25,11 +25,13 @@ def watch_all(enrolment: Enrolment) -> None:
     """Watch every lecture in real time, ten seconds per report."""
     now = timezone.now()
     for lecture in factories.lectures_of(enrolment.activity):
-        progress = services.open_lecture(enrolment=enrolment, lecture=lecture, now=now)
+        services.open_lecture(enrolment=enrolment, lecture=lecture, now=now)
         for start in range(0, lecture.duration_seconds, 10):
             now += datetime.timedelta(seconds=10)
-            services.record_progress(
-                progress=progress,
+            services.report_progress(
+                learner=enrolment.learner,
+                enrolment_uuid=enrolment.uuid,
+                lecture_uuid=lecture.uuid,
                 segments=[(start, start + 10)],
                 now=now,
             )

@@ -25,9 +25,11 @@ def lecture(enrolment):
 
 def report(enrolment, lecture, segments, *, after: float, start=None):
     start = start or timezone.now()
-    progress = services.open_lecture(enrolment=enrolment, lecture=lecture, now=start)
-    return services.record_progress(
-        progress=progress,
+    services.open_lecture(enrolment=enrolment, lecture=lecture, now=start)
+    return services.report_progress(
+        learner=enrolment.learner,
+        enrolment_uuid=enrolment.uuid,
+        lecture_uuid=lecture.uuid,
         segments=segments,
         now=start + datetime.timedelta(seconds=after),
     )
