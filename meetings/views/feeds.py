@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -26,7 +27,9 @@ def calendar_settings(request):
         )
         return redirect("meetings:calendar")
     feed = services.feed_for(request.user)
-    url = request.build_absolute_uri(f"/meetings/calendar/{feed.secret}.ics")
+    url = request.build_absolute_uri(
+        reverse("meetings:calendar_feed", args=[feed.secret])
+    )
     return render(request, "meetings/calendar.html", {"feed_url": url})
 
 

@@ -44,8 +44,12 @@ def test_claim_completes_the_enrolment_and_signals_once(
 
     credit_claimed.connect(listener)
     try:
-        with django_capture_on_commit_callbacks(execute=True):
+        with django_capture_on_commit_callbacks(execute=False) as after_commit:
             granted = claim(ready_to_claim)
+        # Not before the claim is committed: a certificate worker would not find it.
+        assert received == []
+        for callback in after_commit:
+            callback()
     finally:
         credit_claimed.disconnect(listener)
     assert received == [(CreditClaim, granted)]
