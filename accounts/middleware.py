@@ -5,8 +5,10 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts import local_time
 from accounts.services import has_totp
 
 _LAST_SEEN_KEY = "staff_last_seen"
@@ -63,3 +65,18 @@ class StaffMFARequiredMiddleware:
             )
             return redirect("mfa_activate_totp")
         return self.get_response(request)
+
+
+class ViewerTimeZoneMiddleware:
+    """Show every time in the signed-in person's own zone (their profile's), so
+    templates and forms never fall back to the server's UTC."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        zone = getattr(request.user, "time_zone", None)
+        if not zone:
+            return self.get_response(request)
+        with timezone.override(local_time.zone_of(zone)):
+            return self.get_response(request)
