@@ -3,6 +3,7 @@
 from zoneinfo import ZoneInfo
 
 from django import forms
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -216,11 +217,17 @@ class ReferralForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     days = forms.IntegerField(
-        label=_("Access lasts (days)"), min_value=1, max_value=90, initial=30
+        label=_("Access lasts (days)"),
+        min_value=1,
+        max_value=90,
+        help_text=_(
+            "The specialist can open what you share until then, at most 90 days."
+        ),
     )
 
     def __init__(self, *args, specialists, notes, documents, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["days"].initial = settings.VISITS_REFERRAL_ACCESS_DAYS
         self.fields["specialist"].choices = [
             (str(s.uuid), s.display_name) for s in specialists
         ]
