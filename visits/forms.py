@@ -7,9 +7,15 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.local_time import DATE_FORMAT, format_time
 from visits.models import Reading, ScheduleException, VisitType
 from visits.models.scheduling import Weekday
 from visits.questionnaires import QUESTIONNAIRES, SCALE, questionnaires_for
+
+
+def local_date(moment) -> str:
+    return format_time(moment, fmt=DATE_FORMAT, label=False)
+
 
 # What <input type="datetime-local"> sends and expects.
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
@@ -232,7 +238,8 @@ class ReferralForm(forms.Form):
             (str(s.uuid), s.display_name) for s in specialists
         ]
         self.fields["notes"].choices = [
-            (str(n.uuid), f"{n.visit.visit_type.name}, {n.visit.start:%Y-%m-%d}")
+            # The visit's date on the viewer's calendar (their zone is active).
+            (str(n.uuid), f"{n.visit.visit_type.name}, {local_date(n.visit.start)}")
             for n in notes
         ]
         self.fields["documents"].choices = [(str(d.uuid), d.title) for d in documents]
