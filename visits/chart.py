@@ -32,7 +32,7 @@ from visits.services.monitoring import (
 
 # How much of the history the picture and the table show.
 CHART_READINGS = 500
-TABLE_READINGS = 50
+TABLE_READINGS = 20
 
 SYSTOLIC_COLOUR = "#a4161a"
 DIASTOLIC_COLOUR = "#0b5a7a"
@@ -208,20 +208,26 @@ def _heart_rate(axis, readings: list[Reading], limits: Threshold) -> list:
     handles.append(
         Patch(
             color=USUAL_RANGE_BAND,
-            label=_("Heart-rate range set by the clinician, %(low)d to %(high)d")
+            label=_("Heart-rate range, %(low)d to %(high)d")
             % {"low": limits.heart_rate_min, "high": limits.heart_rate_max},
         )
     )
     return handles
 
 
-def readings_svg(*, patient, viewer_zone, title: str) -> str:
+# Inches: the wide picture for screens from tablets up, the narrow one for phones
+# (the include picks it with <picture>), so text stays readable at 390 px.
+WIDE = (6.4, 6.2)
+NARROW = (4.0, 6.6)
+
+
+def readings_svg(*, patient, viewer_zone, title: str, narrow: bool = False) -> str:
     """Two panels on one date axis in the viewer's zone: pressure, then heart rate."""
     zone = zone_of(viewer_zone)
     readings = chart_readings(patient)
     limits = _limits(patient)
     with rc_context(_STYLE):
-        figure = Figure(figsize=(6.4, 6.4), layout="constrained")
+        figure = Figure(figsize=NARROW if narrow else WIDE, layout="constrained")
         FigureCanvasSVG(figure)
         pressure_axis, rate_axis = figure.subplots(
             2, 1, sharex=True, height_ratios=[3, 2]
@@ -229,7 +235,10 @@ def readings_svg(*, patient, viewer_zone, title: str) -> str:
         handles = _blood_pressure(pressure_axis, readings, limits)
         handles += _heart_rate(rate_axis, readings, limits)
         figure.legend(
-            handles=handles, loc="outside lower center", ncols=2, frameon=False
+            handles=handles,
+            loc="outside lower center",
+            ncols=1 if narrow else 2,
+            frameon=False,
         )
         # Named parts, so tests (and stylesheets) can find the plot areas.
         pressure_axis.patch.set_gid("blood-pressure-area")
@@ -239,7 +248,10 @@ def readings_svg(*, patient, viewer_zone, title: str) -> str:
             axis.set_axisbelow(True)
         if readings:
             _date_axis(rate_axis, zone)
-        rate_axis.set_xlabel(_("Date and time (%(zone)s)") % {"zone": zone.key})
+        # On the left: the date offset ("2026-Dec") sits on the right.
+        rate_axis.set_xlabel(
+            _("Date and time (%(zone)s)") % {"zone": zone.key}, loc="left"
+        )
         figure.suptitle(title, x=0.01, ha="left", fontsize=12)
         out = io.StringIO()
         figure.savefig(out, format="svg", metadata={"Date": None})

@@ -242,7 +242,7 @@ def test_the_chart_keeps_a_spike_inside_and_labels_dates_and_bands(client, patie
     assert "Date and time (America/Chicago)" in text
     assert "Crisis range, above 180" in text
     assert "Above the systolic limit of 140" in text
-    assert "Heart-rate range set by the clinician, 50 to 110" in text
+    assert "Heart-rate range, 50 to 110" in text
     assert b"<script" not in svg
 
 
@@ -252,6 +252,21 @@ def test_the_table_beside_the_chart_shows_times_in_the_patients_zone(client, pat
         record_reading(patient=patient, data=ReadingInput("bp", moment, 131, 84))
         client.force_login(patient)
         page = client.get("/visits/readings/").content.decode()
-    assert "Mon 30 Nov 2026, 08:05 (America/Chicago)" in page
+    assert "Measured (America/Chicago)" in page
+    assert "Mon 30 Nov 2026, 08:05" in page
     assert "131/84 mm Hg" in page
     assert "Readings over time" in page
+
+
+def test_phones_get_a_narrower_chart_with_the_same_readings(client, patient):
+    record_reading(patient=patient, data=ReadingInput("bp", timezone.now(), 140, 90))
+    client.force_login(patient)
+    url = f"/visits/patients/{patient.uuid}/readings.svg"
+    wide = ElementTree.fromstring(client.get(url).content)
+    narrow = ElementTree.fromstring(client.get(url, {"layout": "narrow"}).content)
+    assert float(narrow.get("width").removesuffix("pt")) < float(
+        wide.get("width").removesuffix("pt")
+    )
+    assert "Systolic (mm Hg)" in " ".join(narrow.itertext())
+    page = client.get("/visits/readings/").content.decode()
+    assert f'srcset="{url}?layout=narrow"' in page

@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from accounts.local_time import zone_of
 from visits.access import refuse, role_allows
 from visits.audit import access_log_for, record_event
 from visits.errors import VisitsError
@@ -19,7 +20,12 @@ from visits.views.common import post_only
 def access_log(request):
     """A patient sees who looked at their record (refused attempts included)."""
     return render(
-        request, "visits/access_log.html", {"entries": access_log_for(request.user)}
+        request,
+        "visits/access_log.html",
+        {
+            "entries": access_log_for(request.user),
+            "viewer_zone": zone_of(request.user).key,
+        },
     )
 
 

@@ -123,6 +123,7 @@ def readings_chart(request, patient):
             patient=person,
             viewer_zone=timezone.get_current_timezone(),
             title=_("Home readings over time"),
+            narrow=request.GET.get("layout") == "narrow",
         ),
         content_type="image/svg+xml",
     )
