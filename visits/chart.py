@@ -248,11 +248,13 @@ def readings_svg(*, patient, viewer_zone, title: str, narrow: bool = False) -> s
             axis.set_axisbelow(True)
         if readings:
             _date_axis(rate_axis, zone)
+        else:
+            rate_axis.set_xticks([])  # no dates to show, and no bare numbers
         # On the left: the date offset ("2026-Dec") sits on the right.
         rate_axis.set_xlabel(
             _("Date and time (%(zone)s)") % {"zone": zone.key}, loc="left"
         )
-        figure.suptitle(title, x=0.01, ha="left", fontsize=12)
+        # The page's heading names the chart; the file keeps its title as metadata.
         out = io.StringIO()
-        figure.savefig(out, format="svg", metadata={"Date": None})
+        figure.savefig(out, format="svg", metadata={"Date": None, "Title": title})
     return out.getvalue()

@@ -227,7 +227,7 @@ class ReferralForm(forms.Form):
         min_value=1,
         max_value=90,
         help_text=_(
-            "The specialist can open what you share until then, at most 90 days."
+            "How many days the specialist can open what you share (at most 90)."
         ),
     )
 
@@ -243,6 +243,10 @@ class ReferralForm(forms.Form):
             for n in notes
         ]
         self.fields["documents"].choices = [(str(d.uuid), d.title) for d in documents]
+        # An empty list of boxes to tick only raises the question what is missing.
+        for name in ("notes", "documents"):
+            if not self.fields[name].choices:
+                del self.fields[name]
 
 
 class CareMeetingForm(forms.Form):

@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from visits.models import Alert, Reading
-from visits.services.monitoring import ReadingInput, record_reading
+from visits.services.monitoring import ReadingInput, ReadingRefused, record_reading
 
 pytestmark = pytest.mark.django_db
 
@@ -255,7 +255,7 @@ def test_the_table_beside_the_chart_shows_times_in_the_patients_zone(client, pat
     assert "Measured (America/Chicago)" in page
     assert "Mon 30 Nov 2026, 08:05" in page
     assert "131/84 mm Hg" in page
-    assert "Readings over time" in page
+    assert "Home readings over time" in page
 
 
 def test_phones_get_a_narrower_chart_with_the_same_readings(client, patient):
@@ -270,3 +270,22 @@ def test_phones_get_a_narrower_chart_with_the_same_readings(client, patient):
     assert "Systolic (mm Hg)" in " ".join(narrow.itertext())
     page = client.get("/visits/readings/").content.decode()
     assert f'srcset="{url}?layout=narrow"' in page
+
+
+@pytest.mark.parametrize(
+    "zone", ["Asia/Kolkata", "Pacific/Kiritimati", "America/Chicago"]
+)
+@pytest.mark.parametrize(
+    ("when", "expected"),
+    [
+        (datetime(1, 1, 1), "cannot be dated before 1900"),  # noqa: DTZ001
+        (datetime(9999, 12, 31, 23, 59), "cannot be from the future"),  # noqa: DTZ001
+    ],
+)
+def test_the_ends_of_the_calendar_are_refused_in_every_zone(
+    patient, zone, when, expected
+):
+    # Comparing these across zones would overflow; the check must not.
+    moment = when.replace(tzinfo=ZoneInfo(zone))
+    with pytest.raises(ReadingRefused, match=expected):
+        record_reading(patient=patient, data=ReadingInput("bp", moment, 120, 80))

@@ -221,3 +221,16 @@ def test_an_expired_referral_leaves_the_inbox(
         page = client.get("/visits/referrals/").content.decode()
     assert str(referral.uuid) not in page
     assert "You have no active referrals." in page
+
+
+def test_the_visits_home_points_the_specialist_to_new_referrals_only(
+    client, patient, clinician, specialist, django_capture_on_commit_callbacks
+):
+    _refer(patient, clinician, specialist, django_capture_on_commit_callbacks)
+    client.force_login(specialist)
+    home = client.get("/visits/").content.decode()
+    assert "You have 1 active referral (1 not opened yet)." in home
+    assert 'href="/visits/referrals/"' in home
+    for person in (patient, clinician):
+        client.force_login(person)
+        assert "Referrals to you" not in client.get("/visits/").content.decode()

@@ -159,8 +159,8 @@ def referral_create(request, patient):
                 patient=person,
                 specialist=specialists.get(uuid=data["specialist"]),
                 reason=data["reason"],
-                notes=list(notes.filter(uuid__in=data["notes"])),
-                documents=list(documents.filter(uuid__in=data["documents"])),
+                notes=list(notes.filter(uuid__in=data.get("notes", []))),
+                documents=list(documents.filter(uuid__in=data.get("documents", []))),
                 days=data["days"],
             )
         except VisitsError as exc:
