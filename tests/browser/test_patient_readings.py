@@ -62,7 +62,9 @@ def test_patient_enters_a_crisis_reading_sees_advice_chart_and_who_looked(
     sign_in(page, live_server, "patient")
     page.get_by_role("link", name="My visits").first.click()
     page.get_by_role("link", name="Home readings").click()
-    expect(page.get_by_role("heading", name="Home readings")).to_be_visible()
+    expect(
+        page.get_by_role("heading", name="Home readings", exact=True)
+    ).to_be_visible()
 
     # "Measured at" starts at now on the patient's clock.
     shown = page.get_by_label("Measured at (your local time)").input_value()
