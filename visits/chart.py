@@ -14,9 +14,9 @@ import io
 from dataclasses import dataclass
 from datetime import datetime
 
+import matplotlib
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from matplotlib import rc_context
 from matplotlib.backends.backend_svg import FigureCanvasSVG
 from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
 from matplotlib.figure import Figure
@@ -49,6 +49,9 @@ _STYLE = {
     "axes.spines.top": False,
     "axes.spines.right": False,
 }
+# Set once for the process: rc_context per request would restore the defaults
+# under a concurrent render in another thread. Nothing else here draws with it.
+matplotlib.rcParams.update(_STYLE)
 
 
 @dataclass(frozen=True)
@@ -226,35 +229,30 @@ def readings_svg(*, patient, viewer_zone, title: str, narrow: bool = False) -> s
     zone = zone_of(viewer_zone)
     readings = chart_readings(patient)
     limits = _limits(patient)
-    with rc_context(_STYLE):
-        figure = Figure(figsize=NARROW if narrow else WIDE, layout="constrained")
-        FigureCanvasSVG(figure)
-        pressure_axis, rate_axis = figure.subplots(
-            2, 1, sharex=True, height_ratios=[3, 2]
-        )
-        handles = _blood_pressure(pressure_axis, readings, limits)
-        handles += _heart_rate(rate_axis, readings, limits)
-        figure.legend(
-            handles=handles,
-            loc="outside lower center",
-            ncols=1 if narrow else 2,
-            frameon=False,
-        )
-        # Named parts, so tests (and stylesheets) can find the plot areas.
-        pressure_axis.patch.set_gid("blood-pressure-area")
-        rate_axis.patch.set_gid("heart-rate-area")
-        for axis in (pressure_axis, rate_axis):
-            axis.grid(axis="y", color="#d5dde3", linewidth=0.6)
-            axis.set_axisbelow(True)
-        if readings:
-            _date_axis(rate_axis, zone)
-        else:
-            rate_axis.set_xticks([])  # no dates to show, and no bare numbers
-        # On the left: the date offset ("2026-Dec") sits on the right.
-        rate_axis.set_xlabel(
-            _("Date and time (%(zone)s)") % {"zone": zone.key}, loc="left"
-        )
-        # The page's heading names the chart; the file keeps its title as metadata.
-        out = io.StringIO()
-        figure.savefig(out, format="svg", metadata={"Date": None, "Title": title})
+    figure = Figure(figsize=NARROW if narrow else WIDE, layout="constrained")
+    FigureCanvasSVG(figure)
+    pressure_axis, rate_axis = figure.subplots(2, 1, sharex=True, height_ratios=[3, 2])
+    handles = _blood_pressure(pressure_axis, readings, limits)
+    handles += _heart_rate(rate_axis, readings, limits)
+    figure.legend(
+        handles=handles,
+        loc="outside lower center",
+        ncols=1 if narrow else 2,
+        frameon=False,
+    )
+    # Named parts, so tests (and stylesheets) can find the plot areas.
+    pressure_axis.patch.set_gid("blood-pressure-area")
+    rate_axis.patch.set_gid("heart-rate-area")
+    for axis in (pressure_axis, rate_axis):
+        axis.grid(axis="y", color="#d5dde3", linewidth=0.6)
+        axis.set_axisbelow(True)
+    if readings:
+        _date_axis(rate_axis, zone)
+    else:
+        rate_axis.set_xticks([])  # no dates to show, and no bare numbers
+    # On the left: the date offset ("2026-Dec") sits on the right.
+    rate_axis.set_xlabel(_("Date and time (%(zone)s)") % {"zone": zone.key}, loc="left")
+    # The page's heading names the chart; the file keeps its title as metadata.
+    out = io.StringIO()
+    figure.savefig(out, format="svg", metadata={"Date": None, "Title": title})
     return out.getvalue()
