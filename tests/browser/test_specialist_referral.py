@@ -134,3 +134,5 @@ def test_specialist_receives_finds_and_opens_a_referral_and_the_clinician_is_tol
     ).to_be_visible()
     page.get_by_role("link", name="My visits").first.click()
     expect(page.get_by_text(f"opened on {opened_in_berlin}.")).to_be_visible()
+    assert serious_violations(page) == []
+    shoot(page, "clinician-visits-home")
