@@ -80,7 +80,7 @@ _WHAT_FOR_PATIENTS = {
     "readings": _("your home readings"),
     "readings_chart": _("the chart of your home readings"),
     "referral": _("a referral to a specialist"),
-    "referral_list": _("your referral, in the specialist's list of referrals"),
+    "referral_list": _("a list of referrals that includes yours"),
     "refill_request": _("a medicine refill request"),
     "secure_message": _("a message about a visit"),
     "thresholds": _("the limits for your home readings"),

@@ -8,6 +8,7 @@ import time_machine
 
 from tests.visits.factories import booked_visit
 from visits.models import AuditEvent
+from visits.services.sharing import create_referral, start_care_relationship
 
 pytestmark = pytest.mark.django_db
 
@@ -71,3 +72,18 @@ def test_the_page_lists_no_one_when_only_the_patient_looked(client, patient):
     client.get("/visits/readings/")
     log = client.get("/visits/access-log/").content.decode()
     assert "Nobody else has looked at your record." in log
+
+
+def test_a_specialist_listing_the_referral_shows_in_plain_words(
+    client, patient, clinician, specialist
+):
+    start_care_relationship(clinician=clinician, patient=patient)
+    create_referral(
+        clinician=clinician, patient=patient, specialist=specialist, reason="Rash."
+    )
+    client.force_login(specialist)
+    assert client.get("/visits/referrals/").status_code == 200
+    client.force_login(patient)
+    log = client.get("/visits/access-log/").content.decode()
+    assert "Looked at a list of referrals that includes yours" in log
+    assert "referral_list" not in log
