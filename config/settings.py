@@ -477,8 +477,12 @@ WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 # as soon as a StreamField block was added, before the rich text reached the form,
 # so the page was created with an empty body, and a click on "Save draft" while that
 # request was in flight posted the create form a second time (500 "slug already in
-# use"). See docs/decisions/ (article autosave) and tests/cms/test_editorial_journeys.py.
+# use"). See tests/cms/test_editorial_journeys.py.
 WAGTAIL_AUTOSAVE_INTERVAL = 0
+if USING_POSTGRES:
+    # English stemming plus unaccent, created by cms migration 0005: search matches
+    # "presion arterial" to "presión arterial" in both languages.
+    WAGTAILSEARCH_BACKENDS["default"]["SEARCH_CONFIG"] = "telecampus_search"
 # Seconds an anonymous page (and the alert banner) may be served from the cache. The
 # cache never outlives the next alert start or end; 0 turns caching off (tests do,
 # so that rolled-back test data never leaks through the process-wide cache).
