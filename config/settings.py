@@ -479,6 +479,10 @@ WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 # request was in flight posted the create form a second time (500 "slug already in
 # use"). See tests/cms/test_editorial_journeys.py.
 WAGTAIL_AUTOSAVE_INTERVAL = 0
+# Draftail with an accessible name for its editable area (see cms/rich_text.py).
+WAGTAILADMIN_RICH_TEXT_EDITORS = {
+    "default": {"WIDGET": "cms.rich_text.LabelledDraftailRichTextArea"}
+}
 if USING_POSTGRES:
     # English stemming plus unaccent, created by cms migration 0005: search matches
     # "presion arterial" to "presión arterial" in both languages.

@@ -66,7 +66,7 @@ def language_switcher(context):
 
 @register.filter(is_safe=True)  # the block it wraps is already escaped
 def with_site_name(title: str) -> str:
-    """"Page · TeleCampus", and the site name once when the page is the site
+    """ "Page · TeleCampus", and the site name once when the page is the site
     itself (the home page is titled TeleCampus) or has no title."""
     site_name = settings.WAGTAIL_SITE_NAME
     title = " ".join(str(title).split())
