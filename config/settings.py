@@ -479,6 +479,8 @@ WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 # request was in flight posted the create form a second time (500 "slug already in
 # use"). See tests/cms/test_editorial_journeys.py.
 WAGTAIL_AUTOSAVE_INTERVAL = 0
+# No avatars from gravatar.com: no staff email hashes leave the site, no broken image.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 # Draftail with an accessible name for its editable area (see cms/rich_text.py).
 WAGTAILADMIN_RICH_TEXT_EDITORS = {
     "default": {"WIDGET": "cms.rich_text.LabelledDraftailRichTextArea"}
