@@ -4,6 +4,8 @@ import html
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
@@ -48,25 +50,35 @@ def hide_plain_publish(menu_items, request, context):
     menu_items[:] = [item for item in menu_items if item.name != "action-publish"]
 
 
-def _refuse_direct_publish(request, page) -> None:
+def _refuse_direct_publish(request, page, back_to: str):
     if (
         request.method == "POST"
         and request.POST.get("action-publish")
         and not may_publish_outside_workflow(request.user, page)
     ):
-        raise PermissionDenied(
-            "Pages under clinical review are published by approving them."
+        messages.error(
+            request,
+            _(
+                "Pages under clinical review are published when a clinical reviewer "
+                "approves them. Save a draft and submit it for review instead."
+            ),
         )
+        return redirect(back_to)
+    return None
 
 
 @hooks.register("before_edit_page")
 def refuse_publish_on_edit(request, page):
-    _refuse_direct_publish(request, page)
+    return _refuse_direct_publish(
+        request, page, reverse("wagtailadmin_pages:edit", args=[page.pk])
+    )
 
 
 @hooks.register("before_create_page")
 def refuse_publish_on_create(request, parent_page, page_class):
-    _refuse_direct_publish(request, parent_page)
+    return _refuse_direct_publish(
+        request, parent_page, reverse("wagtailadmin_explore", args=[parent_page.pk])
+    )
 
 
 @hooks.register("before_copy_page")

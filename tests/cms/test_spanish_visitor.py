@@ -94,3 +94,13 @@ def test_spanish_visitor_reads_a_translated_article_under_the_spanish_banner(
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     page.screenshot(path=str(SHOTS / "spanish-article-390.png"), full_page=True)
     assert serious_violations(page) == []
+
+    # Pages outside the cms (the sign-in page here) show the same styled banner.
+    page.get_by_role("link", name="Iniciar sesión").click()
+    banner = page.get_by_role("region", name="Alertas de salud pública")
+    expect(banner).to_contain_text("Temporada de gripe")
+    edge = banner.locator(".alert").first.evaluate(
+        "element => getComputedStyle(element).borderLeftWidth"
+    )
+    assert edge == "6px"
+    page.screenshot(path=str(SHOTS / "spanish-sign-in-390.png"), full_page=True)
