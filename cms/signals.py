@@ -27,6 +27,12 @@ def _page_changed(sender, **kwargs) -> None:
     start_new_generation()
 
 
+@receiver(page_published)
+def _translation_published(sender, instance, **kwargs) -> None:
+    if hasattr(instance, "record_translated_source"):
+        instance.record_translated_source()
+
+
 @receiver(post_save, sender=Alert)
 @receiver(post_delete, sender=Alert)
 @receiver(unpublished, sender=Alert)

@@ -473,6 +473,22 @@ MIDDLEWARE.insert(
 )
 WAGTAIL_I18N_ENABLED = True
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
+# Wagtail 8's autosave is off: on the create view it posted the form in the background
+# as soon as a StreamField block was added, before the rich text reached the form,
+# so the page was created with an empty body, and a click on "Save draft" while that
+# request was in flight posted the create form a second time (500 "slug already in
+# use"). See tests/cms/test_editorial_journeys.py.
+WAGTAIL_AUTOSAVE_INTERVAL = 0
+# No avatars from gravatar.com: no staff email hashes leave the site, no broken image.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+# Draftail with an accessible name for its editable area (see cms/rich_text.py).
+WAGTAILADMIN_RICH_TEXT_EDITORS = {
+    "default": {"WIDGET": "cms.rich_text.LabelledDraftailRichTextArea"}
+}
+if USING_POSTGRES:
+    # English stemming plus unaccent, created by cms migration 0005: search matches
+    # "presion arterial" to "presión arterial" in both languages.
+    WAGTAILSEARCH_BACKENDS["default"]["SEARCH_CONFIG"] = "telecampus_search"
 # Seconds an anonymous page (and the alert banner) may be served from the cache. The
 # cache never outlives the next alert start or end; 0 turns caching off (tests do,
 # so that rolled-back test data never leaks through the process-wide cache).
