@@ -31,14 +31,16 @@ def test_sign_up_sends_a_verification_email_and_blocks_sign_in_until_verified(
 
     client.logout()
     response = client.post(
-        reverse("account_login"), {"login": "new.patient@example.org", "password": PASSWORD}
+        reverse("account_login"),
+        {"login": "new.patient@example.org", "password": PASSWORD},
     )
     assert response.url == reverse("account_email_verification_sent")
 
     path = link.split("testserver", 1)[1]
     assert client.post(path).status_code == 302
     response = client.post(
-        reverse("account_login"), {"login": "new.patient@example.org", "password": PASSWORD}
+        reverse("account_login"),
+        {"login": "new.patient@example.org", "password": PASSWORD},
     )
     assert response.url == "/"
 
