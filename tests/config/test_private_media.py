@@ -20,7 +20,7 @@ from django.urls import clear_url_caches
 from PIL import Image
 
 import config.urls
-from certificates.models import _pdf_path, _transcript_path
+from certificates.models import _pdf_path
 from courses.demo import demo_recording
 from visits.services.sharing import store_document
 
@@ -87,6 +87,8 @@ def test_image_renditions_stay_public_under_make_run(debug_urls):
 
 
 def test_stored_paths_cannot_be_guessed():
+    from certificates.models import _transcript_path  # new with this fix
+
     recording = demo_recording()
     assert recording.file.name != "documents/demo-lecture.wav"
     folder, name = recording.file.name.removeprefix("documents/").split("/")

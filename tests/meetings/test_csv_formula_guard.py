@@ -8,7 +8,6 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from accounts.csv_export import spreadsheet_safe
 from tests.meetings.test_attendance import START, joined, left, post
 
 pytestmark = pytest.mark.django_db
@@ -29,10 +28,14 @@ pytestmark = pytest.mark.django_db
     ],
 )
 def test_spreadsheet_safe_prefixes_every_trigger(hostile):
+    from accounts.csv_export import spreadsheet_safe
+
     assert spreadsheet_safe(hostile) == "'" + hostile
 
 
 def test_spreadsheet_safe_leaves_ordinary_values_alone():
+    from accounts.csv_export import spreadsheet_safe
+
     assert spreadsheet_safe("Dana Clinician, MD") == "Dana Clinician, MD"
     assert spreadsheet_safe("") == ""
     assert spreadsheet_safe(-5) == -5
