@@ -44,7 +44,7 @@ pytestmark = pytest.mark.django_db
 
 PERSONAS = ["patient", "clinician", "meetingadmin", "coordinator", "auditor"]
 PREFIXES = ("/visits/", "/meetings/", "/courses/", "/certificates/", "/account/")
-ANONYMOUS_PAGES = ["/accounts/signup/", "/accounts/password/reset/"]
+ANONYMOUS_PAGES = ["/accounts/signup/", "/accounts/password/reset/", "/search/"]
 # Links that end the session or leave the portal are not followed.
 SKIP_LINK = re.compile(r"/logout/|/accounts/(?!signup|password/reset)|/video/|/join/")
 PAGES_PER_SHAPE = 1
