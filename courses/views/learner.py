@@ -77,7 +77,9 @@ def enrolment_home(request, enrolment):
 
 def _safe_next(request, fallback: str) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(
+    # Only a path on this site: redirect() would take a bare word such as "home"
+    # for a URL name and answer 500 when it does not resolve.
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return target

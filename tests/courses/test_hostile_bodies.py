@@ -40,3 +40,21 @@ def test_hostile_progress_reports_are_a_400(progress_url, body, expected):
     assert expected in response.json()["error"]
     progress = LectureProgress.objects.get()
     assert progress.watched_seconds == 0
+
+
+@pytest.mark.parametrize("target", ["Fuzz", "courses:dashboard", "-1e400", "x" * 300])
+def test_gate_next_that_is_not_a_path_goes_to_the_enrolment(
+    clinician, enrolment, target
+):
+    """Found by the fuzz: redirect() took a bare word for a URL name (500)."""
+    from courses import services
+
+    client = Client(raise_request_exception=False)
+    client.force_login(clinician)
+    version = services.enrolment.current_disclosure(enrolment.activity)[0]
+    gate = reverse("courses:gate", args=[enrolment.uuid])
+    response = client.post(
+        gate, {"disclosure_version": version, "acknowledged": "on", "next": target}
+    )
+    assert response.status_code == 302
+    assert response.url == reverse("courses:enrolment", args=[enrolment.uuid])

@@ -58,3 +58,24 @@ def test_other_parser_crashes_are_a_400(patient_client, content, expected):
     assert response.status_code == 400
     assert expected in response.content.decode()
     assert not Reading.objects.exists()
+
+
+def _png_claiming(width: int, height: int) -> bytes:
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
+    rows = zlib.compress(b"\x00" * (height * (width // 8 + 1)), 9)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", rows)
+
+
+def test_an_image_claiming_too_many_pixels_is_refused_before_decoding():
+    from visits.uploads import UploadRefused, clean_document
+
+    # 12,000 x 12,000 = 144 million pixels: under Pillow's own error threshold.
+    with pytest.raises(UploadRefused, match="too large \\(12000 x 12000 pixels\\)"):
+        clean_document(SimpleUploadedFile("scan.png", _png_claiming(12_000, 12_000)))
