@@ -47,9 +47,9 @@ PREFIXES = ("/visits/", "/meetings/", "/courses/", "/certificates/", "/account/"
 ANONYMOUS_PAGES = ["/accounts/signup/", "/accounts/password/reset/", "/search/"]
 # Links that end the session or leave the portal are not followed.
 SKIP_LINK = re.compile(r"/logout/|/accounts/(?!signup|password/reset)|/video/|/join/")
-PAGES_PER_SHAPE = 1
-PAGES_PER_PERSONA = 60
-VALUES_PER_FIELD = 2
+PAGES_PER_SHAPE = 3
+PAGES_PER_PERSONA = 80
+VALUES_PER_FIELD = 1
 
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 _SECRET = re.compile(r"/calendar/[^/]+\.ics")
