@@ -203,6 +203,13 @@ ACCOUNT_FORMS = {"login": "accounts.forms.SignInForm"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_EMAIL_VERIFICATION = env_str("ACCOUNT_EMAIL_VERIFICATION", "mandatory")
+if not DEBUG and ACCOUNT_EMAIL_VERIFICATION != "mandatory":
+    # Without mandatory verification allauth must answer "this address is taken"
+    # at sign-up, which tells anyone who has an account.
+    raise ConfigError(
+        "ACCOUNT_EMAIL_VERIFICATION",
+        "must be mandatory when DEBUG is off, or sign-up reveals who has an account.",
+    )
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 # Wagtail sends signed-in people without admin access to the login URL; showing the

@@ -112,3 +112,19 @@ def test_adding_someone_elses_email_is_not_refused_by_name(
     )
     assert taken.status_code == fresh.status_code
     assert "already" not in _visible_text(taken)
+
+
+def test_production_refuses_sign_up_without_mandatory_verification():
+    """Only mandatory verification lets allauth hide which addresses are taken."""
+    from tests.ops.test_settings import PRODUCTION_KEY, manage
+
+    result = manage(
+        "check",
+        DEBUG="0",
+        SECRET_KEY=PRODUCTION_KEY,
+        ALLOWED_HOSTS="portal.example.org",
+        EMAIL_URL="smtp://relay.example.org:587",
+        ACCOUNT_EMAIL_VERIFICATION="optional",
+    )
+    assert result.returncode != 0
+    assert "ACCOUNT_EMAIL_VERIFICATION" in result.stderr
