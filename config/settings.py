@@ -196,8 +196,20 @@ LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "/"
 ACCOUNT_LOGIN_METHODS = {"email", "username"}
 ACCOUNT_FORMS = {"login": "accounts.forms.SignInForm"}
-ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
+# Sign-up asks for an email address only: a username field would have to say "that
+# username is taken", which tells anyone which usernames exist. allauth generates a
+# username; staff accounts created by administrators keep theirs. With enumeration
+# prevention, a taken email gets the same answer as a new one and its owner an email.
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_EMAIL_VERIFICATION = env_str("ACCOUNT_EMAIL_VERIFICATION", "mandatory")
+if not DEBUG and ACCOUNT_EMAIL_VERIFICATION != "mandatory":
+    # Without mandatory verification allauth must answer "this address is taken"
+    # at sign-up, which tells anyone who has an account.
+    raise ConfigError(
+        "ACCOUNT_EMAIL_VERIFICATION",
+        "must be mandatory when DEBUG is off, or sign-up reveals who has an account.",
+    )
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 # Wagtail sends signed-in people without admin access to the login URL; showing the

@@ -4,9 +4,6 @@ Called by the readings views (patient entry and upload, clinician thresholds and
 acknowledgements) and demo.py; escalation runs in services.sweeper.
 """
 
-import csv
-import io
-import json
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -18,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from accounts.models import User
+from accounts.untrusted_input import BodyRefused, parse_csv, parse_json
 from visits.models import Alert, Reading, Threshold
 from visits.uploads import UploadRefused, read_text
 
@@ -296,45 +294,40 @@ def _row_to_input(row: dict) -> ReadingInput:
     raise ReadingRefused(_("type must be bp or hr."))
 
 
-def _refuse_constant(name: str):
-    raise UploadRefused(
-        _("The JSON file holds %(name)s, which is not a number. Nothing was saved.")
-        % {"name": name}
-    )
-
-
 def parse_readings_file(upload) -> list[ReadingInput]:
     """CSV (header: type,measured_at,systolic,diastolic,heart_rate,unit) or JSON list.
 
     The format is decided by the content; every row is checked before any is saved.
+    Parsing goes through accounts.untrusted_input, which bounds size, depth and
+    cell length, so a hostile file is refused with a sentence rather than a 500.
     """
     text = read_text(upload)
     stripped = text.lstrip()
+    limit = settings.VISITS_MAX_UPLOAD_READINGS
+    try:
+        if stripped.startswith(("[", "{")):
+            rows = parse_json(stripped, max_bytes=settings.VISITS_UPLOAD_MAX_BYTES)
+        else:
+            table = parse_csv(text, max_rows=limit)
+            rows = table.rows
+    except BodyRefused as exc:
+        raise UploadRefused(
+            _("%(problem)s Nothing was saved.") % {"problem": exc.message}
+        ) from None
     if stripped.startswith(("[", "{")):
-        try:
-            rows = json.loads(stripped, parse_constant=_refuse_constant)
-        except json.JSONDecodeError as exc:
-            raise UploadRefused(
-                _("The JSON file could not be read (line %(line)d).")
-                % {"line": exc.lineno}
-            ) from None
         if isinstance(rows, dict):
             rows = rows.get("readings", [])
         if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
             raise UploadRefused(_("The JSON file must hold a list of readings."))
-    else:
-        reader = csv.DictReader(io.StringIO(text))
-        if not reader.fieldnames or "type" not in reader.fieldnames:
-            raise UploadRefused(
-                _(
-                    "The CSV file needs a header row: type,measured_at,systolic,"
-                    "diastolic,heart_rate,unit."
-                )
+    elif "type" not in table.fieldnames:
+        raise UploadRefused(
+            _(
+                "The CSV file needs a header row: type,measured_at,systolic,"
+                "diastolic,heart_rate,unit."
             )
-        rows = list(reader)
+        )
     if not rows:
         raise UploadRefused(_("The file holds no readings."))
-    limit = settings.VISITS_MAX_UPLOAD_READINGS
     if len(rows) > limit:
         raise UploadRefused(
             _(
