@@ -2,6 +2,8 @@
 a "CME report" button on each activity's page."""
 
 from django.http import Http404
+from django.templatetags.static import static
+from django.utils.html import format_html
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
@@ -78,3 +80,10 @@ def activity_report_button(page, user, view_name=None, next_url=None):
             icon_name="doc-full",
             priority=20,
         )
+
+
+@hooks.register("insert_global_admin_css")
+def report_css():
+    return format_html(
+        '<link rel="stylesheet" href="{}">', static("css/courses_admin.css")
+    )

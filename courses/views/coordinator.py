@@ -90,6 +90,7 @@ def report_detail(request, activity_uuid):
             "expired": expired_disclosure_reasons(
                 [link.person for link in activity.disclosure_people()]
             ),
+            "can_edit": activity.permissions_for_user(request.user).can_edit(),
             "pars_count": len(reportable),
             "pars_late": sum(row[-1] == "yes" for row in reportable),
             "pars_blocked": blocked,
