@@ -308,6 +308,9 @@ class IssuingRun(models.Model):
     done = models.PositiveIntegerField(default=0)
     issued = models.PositiveIntegerField(default=0)
     refused = models.PositiveIntegerField(default=0)
+    # One entry per refused claim, for the run page: who, why, and what fixes it
+    # (certificates.services.issuing.Fix). Names only, never clinical data.
+    refusals = models.JSONField(default=list, blank=True)
     status = models.CharField(
         max_length=10, choices=Status.choices, default=Status.RUNNING
     )

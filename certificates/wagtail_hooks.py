@@ -1,6 +1,6 @@
 """Wagtail admin: certificate templates are snippets (registered on the model); an
-activity's "More" menu offers bulk issuing; the main menu links to the
-coordinators' certificate pages."""
+activity's page header and its "More" menu offer bulk issuing; the main menu links
+to the coordinators' certificate pages."""
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -21,6 +21,21 @@ def issue_certificates_button(page, user, next_url=None):
             reverse("certificates:issue_for_activity", args=[page.specific.uuid]),
             icon_name="doc-full",
             priority=90,
+        )
+
+
+@hooks.register("register_page_header_buttons")
+def issue_certificates_header_button(page, user, view_name=None, next_url=None):
+    if isinstance(page.specific_deferred, ActivityPage) and user.has_perm(
+        "certificates.issue_certificates"
+    ):
+        yield Button(
+            _("Issue certificates"),
+            reverse(
+                "certificates:issue_for_activity", args=[page.specific_deferred.uuid]
+            ),
+            icon_name="doc-full",
+            priority=10,
         )
 
 

@@ -194,6 +194,8 @@ AUTHENTICATION_BACKENDS = [
 ]
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "/"
+# Staff land on their own work after sign-in (accounts.landing); patients on "/".
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"email", "username"}
 ACCOUNT_FORMS = {"login": "accounts.forms.SignInForm"}
 # Sign-up asks for an email address only: a username field would have to say "that
@@ -233,6 +235,7 @@ MFA_REQUIRED_PATH_PREFIXES = [
     "/visits/",
     "/meetings/",
     "/courses/",
+    "/staff/",
 ]
 STAFF_SESSION_IDLE_MINUTES = env_int("STAFF_SESSION_IDLE_MINUTES", 30, minimum=1)
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60 * 12, minimum=300)

@@ -15,7 +15,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from cms.api import api_router
 from cms.sitemaps import AllLanguagesSitemap
 from cms.views import alerts_api
-from ops.views import healthz
+from ops.views import healthz, staff_home
 
 # Django admin is for site administrators only; its sign-in goes through allauth
 # so that TOTP applies there too.
@@ -24,6 +24,7 @@ admin.site.site_header = "TeleCampus site administration"
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("staff/", staff_home, name="staff_home"),
     path("django-admin/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),

@@ -122,7 +122,7 @@ ACTIVITIES = [
                 "Guidelines use an average home reading of 135/85 mmHg or more.",
             ),
             question_block(
-                "Which are first-line drug classes? Select all that apply.",
+                "Which are first-line drug classes?",
                 [
                     ("Thiazide-type diuretics", True),
                     ("ACE inhibitors", True),

@@ -1,7 +1,10 @@
+from decimal import Decimal
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from courses.models import Evaluation
+from courses.models.credit import format_amount
 
 RATING_CHOICES = [
     (5, _("5: strongly agree")),
@@ -56,12 +59,18 @@ class EvaluationForm(forms.ModelForm):
 
 
 class ClaimForm(forms.Form):
-    credit_type = forms.ChoiceField(label=_("Type of credit"))
-    amount = forms.CharField(
-        label=_("Credit claimed"),
-        max_length=8,
-        help_text=_("In steps of 0.25, up to the maximum shown."),
-        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+    """One select of every amount the learner may claim, grouped by credit type:
+    only allowed steps up to the maximum can be chosen, so nothing is typed."""
+
+    SEPARATOR = ":"
+
+    credit = forms.ChoiceField(
+        label=_("Credit to claim"),
+        help_text=_("Choose the credit that matches the time you spent."),
+        error_messages={
+            "required": _("Choose the credit you claim from the list."),
+            "invalid_choice": _("Choose the credit you claim from the list."),
+        },
     )
     attested = forms.BooleanField(
         label=_(
@@ -71,9 +80,31 @@ class ClaimForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, *args, credit_choices, **kwargs):
+    def __init__(self, *args, amounts_by_type: dict, **kwargs):
+        """amounts_by_type: {(credit type, label): [Decimal, ...]}."""
         super().__init__(*args, **kwargs)
-        self.fields["credit_type"].choices = credit_choices
+        choices = [("", _("Choose an amount"))]
+        for (kind, label), amounts in amounts_by_type.items():
+            choices.append(
+                (
+                    label,
+                    [
+                        (
+                            f"{kind}{self.SEPARATOR}{amount}",
+                            f"{format_amount(amount)} {label}",
+                        )
+                        for amount in amounts
+                    ],
+                )
+            )
+        self.fields["credit"].choices = choices
+
+    def clean(self):
+        cleaned = super().clean()
+        if credit := cleaned.get("credit"):
+            kind, _sep, amount = credit.partition(self.SEPARATOR)
+            cleaned["credit_type"], cleaned["amount"] = kind, Decimal(amount)
+        return cleaned
 
 
 class CodeWordForm(forms.Form):

@@ -15,6 +15,7 @@ from certificates.services.changes import (
 )
 from certificates.services.issuing import (
     CertificateStateError,
+    Fix,
     IssuingOutcome,
     IssuingRefused,
     default_template,
@@ -32,6 +33,7 @@ from certificates.services.transcripts import issue_transcript, transcript_summa
 
 __all__ = [
     "CertificateStateError",
+    "Fix",
     "IssuingOutcome",
     "IssuingRefused",
     "ReissuePlan",

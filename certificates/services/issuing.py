@@ -35,6 +35,16 @@ ISSUING_CHUNK_SIZE = 100
 STORE_BATCH_SIZE = 100
 
 
+class Fix:
+    """What a coordinator can do about a refusal; the run page links each to a page."""
+
+    ENROLMENT = "enrolment"  # the learner has not finished the activity
+    REVOKED = "revoked"  # a coordinator revoked this claim's certificate
+    LEARNER = "learner"  # the learner's own details (their name) are missing
+    ACTIVITY = "activity"  # the activity page lacks what the certificate prints
+    TEMPLATE = "template"  # the certificate template's text does not fit
+
+
 class IssuingRefused(Exception):
     """Issuing was refused; `reason` is a full sentence for people."""
 
@@ -51,7 +61,8 @@ class CertificateStateError(Exception):
 class IssuingOutcome:
     issued: list[Certificate] = field(default_factory=list)
     existing: list[Certificate] = field(default_factory=list)
-    refused: list[tuple[object, str]] = field(default_factory=list)
+    # (claim, reason for people, Fix kind)
+    refused: list[tuple[object, str, str]] = field(default_factory=list)
 
 
 def default_template() -> CertificateTemplate:
@@ -72,9 +83,9 @@ def _digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _refuse(claim, reason: str) -> tuple[object, str]:
+def _refuse(claim, reason: str, fix: str) -> tuple[object, str, str]:
     logger.warning("Certificate not issued for claim %s: %s", claim.uuid, reason)
-    return claim, reason
+    return claim, reason, fix
 
 
 def _existing_valid(*, learner_id, activity_id, credit_type) -> Certificate | None:
@@ -266,6 +277,7 @@ def _store_rendered(
                     claim,
                     _("The certificate's text does not fit on its page: %(detail)s")
                     % {"detail": data},
+                    Fix.TEMPLATE,
                 )
             )
         else:
@@ -318,18 +330,24 @@ def issue_certificates(
                         "The certificate for this claim was revoked, so it is not "
                         "issued again."
                     ),
+                    Fix.REVOKED,
                 )
             )
             continue
         if refusal := _completion_refusal(claim):
-            outcome.refused.append(_refuse(claim, refusal))
+            outcome.refused.append(_refuse(claim, refusal, Fix.ENROLMENT))
             continue
         snapshot = build_snapshot(
             claim=claim, name=claim.enrolment.learner.full_name, template=template
         )
         if missing := missing_content(snapshot):
+            fix = (
+                Fix.LEARNER
+                if all(item.field == "learner_name" for item in missing)
+                else Fix.ACTIVITY
+            )
             outcome.refused.append(
-                _refuse(claim, " ".join(item.reason for item in missing))
+                _refuse(claim, " ".join(item.reason for item in missing), fix)
             )
             continue
         to_render.append((claim, snapshot, new_code()))
@@ -403,6 +421,20 @@ def issue_next_chunk(
     run.done += len(batch)
     run.issued += len(outcome.issued)
     run.refused += len(outcome.refused)
+    run.refusals = [
+        *run.refusals,
+        *(
+            {
+                "claim": str(claim.uuid),
+                "enrolment": str(claim.enrolment.uuid),
+                "learner": str(claim.enrolment.learner),
+                "learner_email": claim.enrolment.learner.email,
+                "reason": reason,
+                "fix": fix,
+            }
+            for claim, reason, fix in outcome.refused
+        ),
+    ]
     if run.done >= run.total:
         run.status = IssuingRun.Status.FINISHED
         run.finished_at = timezone.now()

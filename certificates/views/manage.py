@@ -2,12 +2,15 @@
 corrections, issue certificates for an activity in bulk and watch the progress."""
 
 from functools import wraps
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from certificates import services
@@ -135,12 +138,79 @@ def issue_for_activity(request, uuid):
     )
 
 
+def _fix_link(issuing_run: IssuingRun, refusal: dict, revoked_codes: dict) -> dict:
+    """Where a coordinator goes to fix one refusal (services.Fix says which)."""
+    activity = issuing_run.activity
+    learner = refusal["learner"]
+    match refusal.get("fix"):
+        case services.Fix.ENROLMENT:
+            url = reverse("courses_report", args=[activity.uuid])
+            url += f"#enrolment-{refusal['enrolment']}"
+            label = _("See how far %(learner)s got in the activity report") % {
+                "learner": learner
+            }
+        case services.Fix.REVOKED:
+            code = revoked_codes.get(refusal["claim"], "")
+            url = f"{reverse('certificates:manage')}?{urlencode({'code': code})}"
+            label = _("See the revoked certificate %(code)s") % {"code": code}
+        case services.Fix.LEARNER:
+            subject = _("Please add your name to your TeleCampus profile")
+            url = f"mailto:{refusal['learner_email']}?{urlencode({'subject': subject})}"
+            label = _("Ask %(learner)s by email to add their name to their profile") % {
+                "learner": learner
+            }
+        case services.Fix.TEMPLATE:
+            url = reverse("wagtailsnippets_certificates_certificatetemplate:list")
+            label = _("Shorten the text of the certificate template")
+        case _other:
+            url = reverse("wagtailadmin_pages:edit", args=[activity.pk])
+            label = _("Edit the activity “%(title)s”") % {"title": activity.title}
+    return {**refusal, "fix_url": url, "fix_label": label}
+
+
+def _run_summary(issuing_run: IssuingRun) -> str:
+    if issuing_run.status == IssuingRun.Status.RUNNING:
+        return _(
+            "%(done)d of %(total)d claims looked at so far: %(issued)d issued, "
+            "%(refused)d refused."
+        ) % vars(issuing_run)
+    return ngettext(
+        "Finished. %(issued)d certificate issued from %(total)d claims; "
+        "%(refused)d refused.",
+        "Finished. %(issued)d certificates issued from %(total)d claims; "
+        "%(refused)d refused.",
+        issuing_run.issued,
+    ) % vars(issuing_run)
+
+
 @require_perm("certificates.issue_certificates")
 def run(request, uuid):
     issuing_run = get_object_or_404(
         IssuingRun.objects.select_related("activity"), uuid=uuid
     )
-    return render(request, "certificates/manage/run.html", {"run": issuing_run})
+    revoked_codes = dict(
+        Certificate.objects.filter(
+            claim__uuid__in=[
+                r["claim"]
+                for r in issuing_run.refusals
+                if r.get("fix") == services.Fix.REVOKED
+            ],
+            status=Certificate.Status.REVOKED,
+        ).values_list("claim__uuid", "code")
+    )
+    revoked_codes = {str(key): code for key, code in revoked_codes.items()}
+    return render(
+        request,
+        "certificates/manage/run.html",
+        {
+            "run": issuing_run,
+            "summary": _run_summary(issuing_run),
+            "refusals": [
+                _fix_link(issuing_run, refusal, revoked_codes)
+                for refusal in issuing_run.refusals
+            ],
+        },
+    )
 
 
 @require_perm("certificates.issue_certificates")
@@ -154,5 +224,6 @@ def run_json(request, uuid):
             "issued": issuing_run.issued,
             "refused": issuing_run.refused,
             "percent": issuing_run.percent,
+            "summary": _run_summary(issuing_run),
         }
     )

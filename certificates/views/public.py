@@ -54,7 +54,16 @@ def verify_index(request):
 def verify(request, code: str):
     if getattr(request, "limited", False):
         return _too_many(request, as_json=False)
-    record = _lookup(code)
+    record = find_by_code(code)
+    if record is None:
+        # Still a 404 (nothing exists here), but a page that says what to check
+        # and lets the person type the code again.
+        return render(
+            request,
+            "certificates/verify_unknown.html",
+            {"code": code[:40], "form": VerifyCodeForm()},
+            status=404,
+        )
     if code != record.code:
         return redirect("certificates:verify", code=record.code)
     return render(

@@ -14,6 +14,7 @@ from courses.models.pages import (
     ActivityPerson,
     CatalogueIndexPage,
     LecturePage,
+    RevealAnswers,
 )
 from courses.models.people import FinancialRelationship, Person
 
@@ -33,4 +34,5 @@ __all__ = [
     "LectureProgress",
     "Person",
     "PostTestAttempt",
+    "RevealAnswers",
 ]

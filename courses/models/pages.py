@@ -92,6 +92,20 @@ def expired_disclosure_reasons(
     ]
 
 
+class RevealAnswers(models.TextChoices):
+    """When a learner may see a post-test's correct answers and rationales."""
+
+    # Never: learners see their score and which questions they got wrong, only.
+    NEVER = "never", _("Never")
+    # After passing: a failed attempt hides the key, so a retake is still a test.
+    AFTER_PASSING = "after_passing", _("After the learner passes")
+    # After the last attempt: when passed, or when no attempt is left.
+    AFTER_LAST_ATTEMPT = (
+        "after_last_attempt",
+        _("After the learner passes or uses the last attempt"),
+    )
+
+
 class ActivityPage(Page):
     """A CME activity: what it teaches, who made it, how much credit it offers."""
 
@@ -149,6 +163,16 @@ class ActivityPage(Page):
     max_attempts = models.PositiveSmallIntegerField(
         _("post-test attempts allowed"), default=3, validators=[MinValueValidator(1)]
     )
+    reveal_answers = models.CharField(
+        _("show the correct answers"),
+        max_length=20,
+        choices=RevealAnswers.choices,
+        default=RevealAnswers.AFTER_PASSING,
+        help_text=_(
+            "When learners may see the correct answers and the rationales of "
+            "the questions they got wrong."
+        ),
+    )
     questions = StreamField(
         [("question", QuestionBlock())],
         blank=True,
@@ -195,6 +219,7 @@ class ActivityPage(Page):
             [
                 FieldPanel("pass_mark"),
                 FieldPanel("max_attempts"),
+                FieldPanel("reveal_answers"),
                 FieldPanel("questions"),
             ],
             heading=_("Post-test"),
@@ -286,6 +311,9 @@ class ActivityPage(Page):
                 "id": str(block.id),
                 "prompt": block.value["prompt"],
                 "kind": block.value["kind"],
+                # Authors sometimes write the hint into the prompt; say it once.
+                "needs_select_all_hint": block.value["kind"] == "multiple"
+                and "select all that apply" not in block.value["prompt"].lower(),
                 "rationale": block.value["rationale"],
                 "choices": [
                     {

@@ -74,6 +74,32 @@ def eligible_credit_types(enrolment: Enrolment) -> list[str]:
     return types
 
 
+def allowed_amounts(enrolment: Enrolment, credit_type: str) -> list[Decimal]:
+    """The amounts a learner can pick for one credit type, smallest first: steps of
+    0.25 up to the designated maximum (and the attendance cap of a live activity);
+    a maximum that is not a quarter step (nursing hours in hundredths) is offered
+    as it is, so the full credit is always one of the choices."""
+    designation = next(
+        (
+            d
+            for d in enrolment.activity.designations.all()
+            if d.credit_type == credit_type
+        ),
+        None,
+    )
+    if designation is None:
+        return []
+    top = designation.max_amount
+    cap = live_cap(enrolment)
+    if cap is not None:
+        top = min(top, cap)
+    steps = [QUARTER * n for n in range(1, int(top / QUARTER) + 1)]
+    if top > 0 and (not steps or steps[-1] != top):
+        if credit_type not in QUARTER_STEP_TYPES:
+            steps.append(top)
+    return steps
+
+
 def parse_amount(raw: str) -> Decimal:
     try:
         amount = Decimal(str(raw).strip())

@@ -11,7 +11,13 @@ import uuid
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from courses.models import Enrolment, LecturePage, LectureProgress, PostTestAttempt
+from courses.models import (
+    Enrolment,
+    LecturePage,
+    LectureProgress,
+    PostTestAttempt,
+    RevealAnswers,
+)
 from courses.services.errors import CourseRuleError
 
 _shuffler = secrets.SystemRandom()
@@ -147,8 +153,24 @@ def submit_post_test(
     )
 
 
+def answers_revealed(enrolment: Enrolment) -> bool:
+    """May this learner see the correct answers and rationales (the activity's
+    reveal_answers setting)? Hidden on a failed attempt by default, so that the
+    retake still tests what the learner knows."""
+    rule = enrolment.activity.reveal_answers
+    if rule == RevealAnswers.NEVER:
+        return False
+    passed = enrolment.attempts.filter(passed=True).exists()
+    if rule == RevealAnswers.AFTER_LAST_ATTEMPT:
+        return passed or attempts_left(enrolment) == 0
+    return passed
+
+
 def attempt_review(attempt: PostTestAttempt) -> list[dict]:
-    """Each question with the learner's answers, the correct ones and the rationale."""
+    """Each question with the learner's answers, the correct ones and the rationale.
+
+    Show the correct answers and rationales only when answers_revealed() allows;
+    otherwise only the prompt and whether the learner got it right."""
     questions = attempt.enrolment.activity.question_blocks
     review = []
     for question_id, chosen in attempt.answers.items():

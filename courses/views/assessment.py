@@ -11,8 +11,9 @@ from courses import services
 from courses.forms import ClaimForm, EvaluationForm
 from courses.models import CreditType
 from courses.services import CourseRuleError
-from courses.services.credit import eligible_credit_types, live_cap, parse_amount
+from courses.services.credit import allowed_amounts, eligible_credit_types, live_cap
 from courses.services.post_test import (
+    answers_revealed,
     attempt_review,
     attempts_left,
     has_passed,
@@ -91,6 +92,7 @@ def attempt(request, enrolment, attempt_uuid):
             "activity": enrolment.activity,
             "attempt": found,
             "review": attempt_review(found),
+            "revealed": answers_revealed(enrolment),
             "attempts_left": attempts_left(enrolment),
         },
     )
@@ -138,7 +140,12 @@ def claim(request, enrolment):
         for kind in eligible_credit_types(enrolment)
         if kind not in claimed
     ]
-    form = ClaimForm(request.POST or None, credit_choices=choices)
+    form = ClaimForm(
+        request.POST or None,
+        amounts_by_type={
+            (kind, label): allowed_amounts(enrolment, kind) for kind, label in choices
+        },
+    )
     status = 200
     if request.method == "POST":
         status = 400
@@ -147,7 +154,7 @@ def claim(request, enrolment):
                 granted = services.claim_credit(
                     enrolment=enrolment,
                     credit_type=form.cleaned_data["credit_type"],
-                    amount=parse_amount(form.cleaned_data["amount"]),
+                    amount=form.cleaned_data["amount"],
                     attested=form.cleaned_data["attested"],
                 )
             except CourseRuleError as error:

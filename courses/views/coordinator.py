@@ -1,5 +1,5 @@
 """Coordinator reports in the Wagtail admin: enrolments, completions, evaluations,
-expired disclosures and the acknowledgement export."""
+expired disclosures, the acknowledgement export and the board (PARS) file."""
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q
@@ -9,7 +9,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from courses import services
-from courses.exports import ACKNOWLEDGEMENT_HEADER, acknowledgement_rows, to_csv
+from courses.exports import (
+    ACKNOWLEDGEMENT_HEADER,
+    PARS_HEADER,
+    acknowledgement_rows,
+    pars_rows,
+    to_csv,
+)
 from courses.models import ActivityPage, ActivityPerson, Enrolment
 from courses.models.pages import expired_disclosure_reasons
 
@@ -54,7 +60,12 @@ def report_index(request):
     return render(
         request,
         "courses/admin/report_index.html",
-        {"rows": rows, "page_title": _("CME reports"), "header_icon": "doc-full"},
+        {
+            "rows": rows,
+            "page_title": _("CME reports"),
+            "header_title": _("CME reports"),
+            "header_icon": "doc-full",
+        },
     )
 
 
@@ -68,6 +79,7 @@ def report_detail(request, activity_uuid):
         .annotate(attempt_count=Count("attempts"))
         .order_by("-enrolled_at")
     )
+    reportable, blocked = pars_rows(activity)
     return render(
         request,
         "courses/admin/report_detail.html",
@@ -78,7 +90,13 @@ def report_detail(request, activity_uuid):
             "expired": expired_disclosure_reasons(
                 [link.person for link in activity.disclosure_people()]
             ),
+            "can_edit": activity.permissions_for_user(request.user).can_edit(),
+            "pars_count": len(reportable),
+            "pars_late": sum(row[-1] == "yes" for row in reportable),
+            "pars_blocked": blocked,
             "page_title": activity.title,
+            "page_subtitle": _("CME report"),
+            "header_title": _("CME report: %(title)s") % {"title": activity.title},
             "header_icon": "doc-full",
         },
     )
@@ -87,11 +105,21 @@ def report_detail(request, activity_uuid):
 def acknowledgement_export(request, activity_uuid):
     _require_coordinator(request)
     activity = get_object_or_404(ActivityPage, uuid=activity_uuid)
-    response = HttpResponse(
+    return _csv_response(
         to_csv(ACKNOWLEDGEMENT_HEADER, acknowledgement_rows(activity)),
-        content_type="text/csv; charset=utf-8",
+        f"acknowledgements-{activity.slug}.csv",
     )
-    response["Content-Disposition"] = (
-        f'attachment; filename="acknowledgements-{activity.slug}.csv"'
-    )
+
+
+def _csv_response(text: str, filename: str) -> HttpResponse:
+    response = HttpResponse(text, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+def pars_export(request, activity_uuid):
+    """The same file as `manage.py export_pars <slug>` (both use courses.exports)."""
+    _require_coordinator(request)
+    activity = get_object_or_404(ActivityPage, uuid=activity_uuid)
+    rows, _blocked = pars_rows(activity)
+    return _csv_response(to_csv(PARS_HEADER, rows), f"pars-{activity.slug}.csv")

@@ -14,6 +14,8 @@ def serve_activity(request, activity):
     context.update(
         enrolment=selectors.enrolment_for_activity(request.user, activity),
         designations=activity.designations.all(),
+        # Disclosures are public: a learner reads them before deciding to enrol.
+        people=activity.disclosure_people(),
         lectures=selectors.lectures_by_activity([activity])[activity.pk],
     )
     return TemplateResponse(request, "courses/activity_page.html", context)

@@ -75,6 +75,7 @@ def test_clinical_pages_need_totp_for_staff_too(client, db):
         "/meetings/",
         "/courses/",
         "/certificates/manage/",
+        "/staff/",
     ]:
         response = client.get(prefix)
         assert response.status_code == 302, prefix

@@ -29,4 +29,5 @@ def sign_in(page, live_server, username: str, *, totp: bool = False) -> None:
     if totp:
         page.get_by_label("Code").fill(totp_now(settings.DEMO_TOTP_SECRET))
         page.locator('main form button[type="submit"]').first.click()
-    page.wait_for_url(f"{live_server.url}/")
+    # Each role lands on its own work (accounts.landing): wait until sign-in is over.
+    page.wait_for_url(lambda url: "/accounts/" not in url)

@@ -83,7 +83,47 @@ def test_the_admin_action_starts_a_run_and_shows_progress(
         "issued": 3,
         "refused": 0,
         "percent": 100,
+        "summary": "Finished. 3 certificates issued from 3 claims; 0 refused.",
     }
+
+
+def test_the_run_lists_each_refused_learner_with_the_reason_and_a_fix(
+    make_learner, coordinator, client, django_capture_on_commit_callbacks
+):
+    activity, made = claims_for(make_learner, 1, incomplete=1)
+    nameless = claim(make_learner("nameless", full_name=""), activity=activity)
+    client.force_login(coordinator)
+    url = reverse("certificates:issue_for_activity", args=[activity.uuid])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url)
+    page = client.get(response.url).content.decode()
+    assert "Finished. 1 certificate issued from 3 claims; 2 refused." in page
+    assert "Learners who got no certificate" in page
+    assert (
+        "<strong><bdi>Pending 0</bdi></strong>: The enrolment is not complete, so no "
+        "certificate can be issued."
+    ) in page
+    report = reverse("courses_report", args=[activity.uuid])
+    assert f'href="{report}#enrolment-{made[1].enrolment.uuid}"' in page
+    assert "See how far Pending 0 got in the activity report" in page
+    assert "The learner has no name to print." in page
+    assert 'href="mailto:nameless@example.org?subject=' in page
+    assert nameless.enrolment.learner.username in page
+    run = IssuingRun.objects.get()
+    assert sorted(r["fix"] for r in run.refusals) == ["enrolment", "learner"]
+
+
+def test_the_activity_page_in_wagtail_has_an_issue_button(make_learner, coordinator):
+    from wagtail import hooks
+
+    activity, _claims = claims_for(make_learner, 1)
+    urls = [
+        button.url
+        for hook in hooks.get_hooks("register_page_header_buttons")
+        for button in hook(activity.page_ptr, coordinator, view_name="edit")
+    ]
+    assert reverse("certificates:issue_for_activity", args=[activity.uuid]) in urls
+    assert reverse("courses_report", args=[activity.uuid]) in urls
 
 
 def test_the_activity_menu_in_wagtail_offers_issuing(make_learner, coordinator):

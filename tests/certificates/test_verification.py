@@ -102,15 +102,16 @@ def test_codes_in_the_wrong_case_or_without_dashes_still_verify(
     assert data["code"] == code and data["status"] == "valid"
 
 
-def test_unknown_and_garbage_codes_get_the_same_bare_404(client, db):
-    unknown = client.get("/certificates/verify/7F3K-9QX2-MB4T/")
+def test_unknown_and_garbage_codes_get_the_same_404(client, db):
+    # Not the code the form's help text gives as an example.
+    unknown = client.get("/certificates/verify/7F3K-9QX2-MB4V/")
     garbage = client.get("/certificates/verify/<script>/")
     unknown_json = client.get("/certificates/verify/7F3K-9QX2-MB4T.json")
     garbage_json = client.get("/certificates/verify/zzz.json")
     assert {r.status_code for r in (unknown, garbage, unknown_json, garbage_json)} == {
         404
     }
-    assert unknown.content.replace(b"7F3K-9QX2-MB4T", b"") == garbage.content.replace(
+    assert unknown.content.replace(b"7F3K-9QX2-MB4V", b"") == garbage.content.replace(
         b"&lt;script&gt;", b""
     )
     assert b"7F3K" not in unknown_json.content
@@ -162,3 +163,13 @@ def test_transcript_codes_verify_too(client, clinician, three_certificates):
         {"credit_type": "AMA PRA Category 1 Credit™", "amount": "1.0"}
     ]
     assert Certificate.objects.filter(code=transcript.code).count() == 0
+
+
+def test_an_unknown_code_gets_a_friendly_page_with_a_404_status(client, db):
+    response = client.get("/certificates/verify/7F3K-9QX2-MB4T/")
+    assert response.status_code == 404
+    text = response.content.decode()
+    assert "No certificate has this code" in text
+    assert "“7F3K-9QX2-MB4T”" in text
+    assert 'action="/certificates/verify/"' in text
+    assert "Verification code" in text

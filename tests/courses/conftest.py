@@ -72,3 +72,12 @@ def ready_to_claim(enrolment) -> Enrolment:
     pass_post_test(enrolment)
     evaluate(enrolment)
     return enrolment
+
+
+@pytest.fixture
+def learner_client_for(client):
+    def signed_in(enrolment: Enrolment):
+        client.force_login(enrolment.learner)
+        return client
+
+    return signed_in

@@ -43,6 +43,7 @@ def edit_data(page: ActivityPage, people, *, publish: bool) -> dict:
             "joint_provider_name": "",
             "pass_mark": page.pass_mark,
             "max_attempts": page.max_attempts,
+            "reveal_answers": page.reveal_answers,
             "questions": streamfield([]),
             "designations": inline_formset(
                 [
@@ -173,3 +174,48 @@ def test_export_pars_lists_reportable_and_blocked_rows(
 def test_export_pars_unknown_activity():
     with pytest.raises(CommandError, match="No CME activity"):
         call_command("export_pars", "nope")
+
+
+def test_pars_downloads_from_the_report_with_the_blocked_rows_on_the_page(
+    client, coordinator, activity_page, clinician, specialist, capsys
+):
+    from courses import services
+
+    clinician.board_reporting_consent_at = timezone.now()
+    clinician.birth_month, clinician.birth_day = 4, 17
+    clinician.time_zone = "Asia/Kolkata"
+    clinician.save()
+    ProfessionalIdentifier.objects.create(
+        user=clinician, kind="board", issuer="ABIM", number="246810"
+    )
+    specialist.profession = "physician"
+    specialist.save()
+    claimed(services.enrol(learner=clinician, activity=activity_page))
+    claimed(services.enrol(learner=specialist, activity=activity_page))
+    coordinator.time_zone = "Asia/Kolkata"
+    coordinator.save()
+    client.force_login(coordinator)
+    report = client.get(reverse("courses_report", args=[activity_page.uuid]))
+    page = report.content.decode()
+    assert (
+        f"<title>CME report: {activity_page.title} - " in page
+        or f"<title>CME report: {activity_page.title}" in page
+    )
+    assert "1 completion is in the file." in page
+    assert "no consent to board reporting; missing board ID" in page
+    assert "(Asia/Kolkata)" in page
+    download = client.get(reverse("courses_pars", args=[activity_page.uuid]))
+    assert download["Content-Disposition"] == (
+        f'attachment; filename="pars-{activity_page.slug}.csv"'
+    )
+    call_command("export_pars", activity_page.slug)
+    out, _err = capsys.readouterr()
+    assert download.content.decode() == out
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert [row["board_id"] for row in rows] == ["246810"]
+
+
+def test_the_reports_index_has_a_tab_title(client, coordinator, activity_page):
+    client.force_login(coordinator)
+    page = client.get(reverse("courses_reports")).content.decode()
+    assert "<title>CME reports - " in page

@@ -147,3 +147,45 @@ def test_two_identical_simultaneous_submissions_count_once(enrolment):
     assert len(results) == 2
     assert len(set(results)) == 1
     assert PostTestAttempt.objects.filter(enrolment=enrolment).count() == 1
+
+
+@pytest.mark.parametrize(
+    ("rule", "after_fail", "after_last_fail", "after_pass"),
+    [
+        ("never", False, False, False),
+        ("after_passing", False, False, True),
+        ("after_last_attempt", False, True, True),
+    ],
+)
+def test_answers_are_revealed_by_the_activity_setting(
+    enrolment, rule, after_fail, after_last_fail, after_pass
+):
+    from courses.services.post_test import answers_revealed
+
+    activity = enrolment.activity
+    activity.reveal_answers = rule
+    activity.max_attempts = 2
+    activity.save()
+    watch_all(enrolment)
+    submit(enrolment, right_answers(enrolment, wrong=True))
+    assert answers_revealed(enrolment) is after_fail
+    if rule == "after_passing":
+        assert submit(enrolment, right_answers(enrolment)).passed
+        assert answers_revealed(enrolment) is after_pass
+        return
+    submit(enrolment, right_answers(enrolment, wrong=True))
+    assert answers_revealed(enrolment) is after_last_fail
+
+
+def test_the_default_is_after_passing(activity_page):
+    assert activity_page.reveal_answers == "after_passing"
+
+
+def test_the_select_all_hint_is_said_once(enrolment, learner_client_for):
+    watch_all(enrolment)
+    page = learner_client_for(enrolment).get(
+        f"/courses/enrolments/{enrolment.uuid}/post-test/"
+    )
+    text = page.content.decode()
+    assert text.count("Select all that apply.") == 1
+    assert "(select all that apply)" not in text

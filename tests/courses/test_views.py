@@ -1,4 +1,5 @@
 import json
+import re
 import uuid
 
 import pytest
@@ -139,7 +140,21 @@ def test_post_test_locked_then_answers_outside_the_test_are_400(
     failed = learner_client.post(url("post_test", enrolment), {**wrong, "token": token})
     result = learner_client.get(failed.url).content.decode()
     assert "You did not reach the pass mark of 75%" in result
-    assert "Home readings of 135/85 or more confirm the diagnosis." in result
+    # By default the key stays hidden until the learner passes: the retake is a test.
+    assert "Your answer was not correct." in result
+    assert "Home readings of 135/85 or more confirm the diagnosis." not in result
+    assert "— correct answer" not in result
+    assert "shown once you pass" in result
+
+    passed = learner_client.post(
+        url("post_test", enrolment),
+        {**answers, "token": str(uuid.uuid4())},
+    )
+    assert "You passed." in learner_client.get(passed.url).content.decode()
+    # Now the first attempt shows the rationale for what the learner got wrong.
+    review = learner_client.get(failed.url).content.decode()
+    assert "Home readings of 135/85 or more confirm the diagnosis." in review
+    assert "— correct answer" in review
 
 
 def test_claim_view_refuses_with_the_rule_and_keeps_the_input(
@@ -148,12 +163,24 @@ def test_claim_view_refuses_with_the_rule_and_keeps_the_input(
     watch_all(enrolment)
     pass_post_test(enrolment)
     evaluate(enrolment)
-    data = {"credit_type": "ama_pra_1", "amount": "1.25", "attested": "on"}
+    page = learner_client.get(url("claim", enrolment)).content.decode()
+    # The amount is chosen from the allowed steps up to the maximum of 1.0.
+    offered = re.findall(r'<option value="ama_pra_1:([0-9.]+)"', page)
+    assert offered == ["0.25", "0.50", "0.75", "1.00"]
+    assert "0.75 AMA PRA Category 1 Credit™" in page
+    data = {"credit": "ama_pra_1:1.25", "attested": "on"}
     refused = learner_client.post(url("claim", enrolment), data)
     assert refused.status_code == 400
-    assert "maximum of 1.0. Claim at most 1.0." in refused.content.decode()
-    assert 'value="1.25"' in refused.content.decode()
-    granted = learner_client.post(url("claim", enrolment), {**data, "amount": "0.75"})
+    assert "Choose the credit you claim from the list." in refused.content.decode()
+    unattested = learner_client.post(
+        url("claim", enrolment), {"credit": "ama_pra_1:0.75"}
+    )
+    assert unattested.status_code == 400
+    assert "Confirm that the amount claimed" in unattested.content.decode()
+    assert 'value="ama_pra_1:0.75" selected' in unattested.content.decode()
+    granted = learner_client.post(
+        url("claim", enrolment), {**data, "credit": "ama_pra_1:0.75"}
+    )
     assert granted.url == reverse("courses:dashboard")
     dashboard = learner_client.get(granted.url).content.decode()
     assert "0.75" in dashboard
@@ -306,3 +333,42 @@ def test_cme_files_are_not_served_by_wagtails_document_view(
     own = learner_client.get(url("lecture_document", enrolment, lecture.uuid, 0))
     assert own.status_code == 200
     assert b"".join(own.streaming_content) == b"%PDF-1.4 handout"
+
+
+def test_the_public_activity_page_shows_disclosures_before_enrolling(client, db):
+    from courses.models import ActivityPerson
+
+    page = factories.activity(lectures=0)
+    paid = factories.person(
+        "Dr Paid", relationships=[("Acme Pharma", "Consultant", True)]
+    )
+    ActivityPerson.objects.create(activity=page, person=paid, role="planner")
+    text = client.get(page.url).content.decode()
+    assert "Faculty and planners: disclosures" in text
+    assert "Dr Faculty, MD" in text
+    assert "No relevant financial relationships." in text
+    assert "Dr Paid, MD" in text and "(Planner)" in text
+    assert "Acme Pharma: Consultant" in text
+    assert "Sign in to enrol" in text
+
+
+def test_the_claim_steps_stop_at_the_maximum_and_the_attendance_cap(enrolment):
+    from decimal import Decimal
+
+    from courses.services.credit import allowed_amounts
+
+    assert allowed_amounts(enrolment, "ama_pra_1") == [
+        Decimal("0.25"),
+        Decimal("0.50"),
+        Decimal("0.75"),
+        Decimal("1.00"),
+    ]
+    assert allowed_amounts(enrolment, "abim_moc") == []
+    nursing = factories.activity(
+        "Wound care", designations=[("nursing_contact_hours", "1.10")], lectures=0
+    )
+    nurse_enrolment = services.enrol(learner=enrolment.learner, activity=nursing)
+    assert allowed_amounts(nurse_enrolment, "nursing_contact_hours")[-2:] == [
+        Decimal("1.00"),
+        Decimal("1.10"),
+    ]

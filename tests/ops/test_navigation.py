@@ -28,3 +28,9 @@ def test_patients_see_their_visits_but_no_staff_links(patient):
 def test_clinicians_see_cme_meetings_and_visits(clinician):
     labels = labels_for(clinician)
     assert {"My visits", "My CME", "My meetings", "My certificates"} <= set(labels)
+
+
+def test_a_person_with_two_roles_sees_each_link_once(specialist):
+    labels = labels_for(specialist)
+    assert len(labels) == len(set(labels))
+    assert labels[0] == "My work"

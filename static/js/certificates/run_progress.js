@@ -1,4 +1,6 @@
-// Polls the issuing run's JSON every two seconds and moves the progress bar.
+// Polls the issuing run's JSON every two seconds, moves the progress bar and shows
+// the server's (translated) summary; reloads when the run is finished so the list
+// of refused learners appears.
 (function () {
   "use strict";
   var box = document.getElementById("issuing-run");
@@ -12,7 +14,7 @@
         bar.max = run.total;
         bar.value = run.done;
         bar.textContent = run.percent + "%";
-        summary.textContent = run.done + " / " + run.total + " (" + run.issued + " ✓, " + run.refused + " ✗)";
+        summary.textContent = run.summary;
         if (run.status === "running") window.setTimeout(poll, 2000);
         else window.location.reload();
       })
