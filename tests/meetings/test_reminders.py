@@ -7,6 +7,7 @@ import time_machine
 from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend
 
+from accounts.roles import Role
 from meetings import services
 from meetings.models import Occurrence, Reminder
 from meetings.services.reminders import SWEEPER_NAME, sweep_reminders
@@ -138,7 +139,7 @@ def test_two_workers_send_each_reminder_exactly_once(settings, make_meeting):
     from tests.conftest import make_person
 
     settings.EMAIL_BACKEND = "tests.meetings.test_reminders.SlowMailServer"
-    people = [make_person(f"staff{i}", []) for i in range(15)]
+    people = [make_person(f"staff{i}", [Role.CLINICIAN]) for i in range(15)]
     with time_machine.travel(NOW, tick=False):
         for hour in range(4):
             make_meeting(
