@@ -21,6 +21,9 @@ _LINKS = [
     ),
     ("meetings:mine", _("My meetings"), "staff"),
     ("certificates:mine", _("My certificates"), {Role.CLINICIAN, Role.SPECIALIST}),
+    # Auditors: their two jobs, and no patient or learner links.
+    ("visits:audit", _("Audit log"), {Role.AUDITOR}),
+    ("visits:break_glass_queue", _("Emergency access review"), {Role.AUDITOR}),
 ]
 
 
