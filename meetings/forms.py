@@ -80,7 +80,7 @@ class GroupChoiceField(forms.ModelMultipleChoiceField):
         super().__init__(queryset=queryset, required=False, **kwargs)
 
     def label_from_instance(self, obj: Group) -> str:
-        return _("Everyone with the role “%(role)s”") % {"role": group_label(obj)}
+        return group_label(obj)
 
 
 def _date_field(label, **kwargs) -> forms.DateField:
@@ -146,6 +146,10 @@ class MeetingForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.viewer = viewer
         self.fields["time_zone"].choices = time_zone_choices(viewer.time_zone)
+        # The organiser is in the meeting already; offering them is only noise.
+        for name in ("invitees", "co_hosts"):
+            field = self.fields[name]
+            field.queryset = field.queryset.exclude(pk=viewer.pk)
         self.fields["guest_emails"].help_text = _(
             "Email addresses, one per line or separated by commas (at most %(max)d)."
         ) % {"max": settings.MEETINGS_MAX_GUESTS}
