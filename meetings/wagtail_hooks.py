@@ -9,7 +9,7 @@ from wagtail.admin.ui.components import Component
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
 from meetings import jitsi
-from meetings.models import ActionItem, Meeting, Occurrence
+from meetings.models import ActionItem, Meeting, Occurrence, group_label
 
 
 class ConfidentialHidden:
@@ -54,6 +54,14 @@ class MeetingViewSet(ConfidentialHidden, ModelViewSet):
 
     def get_queryset(self):
         return Meeting.objects.not_confidential()
+
+    def formfield_for_dbfield(self, db_field, **kwargs):
+        # People and groups are limited to staff by the model (limit_choices_to);
+        # groups read as their role ("Clinical reviewer"), not their key.
+        field = super().formfield_for_dbfield(db_field, **kwargs)
+        if db_field.name == "invitee_groups":
+            field.label_from_instance = group_label
+        return field
 
 
 class OccurrenceViewSet(ConfidentialHidden, ModelViewSet):
