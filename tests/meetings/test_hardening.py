@@ -244,3 +244,30 @@ def test_too_many_people_are_refused_counting_group_members(
         reverse("meetings:schedule"), schedule_post(invitees=[specialist.pk])
     )
     assert response.status_code == 302
+
+
+# --- The same class elsewhere: a far-future time in the Jitsi webhook ---------------
+
+
+def test_a_year_9999_webhook_time_is_ignored_not_a_500(client, make_meeting, clinician):
+    import json
+
+    with time_machine.travel(NOW, tick=False):
+        meeting = make_meeting(invitees=[clinician])
+    payload = {
+        "event_name": "muc-occupant-joined",
+        "room_name": meeting.room_slug,
+        "occupant": {
+            "id": str(clinician.uuid),
+            "occupant_jid": "abc@muc/1",
+            "joined_at": 253402300799,  # 9999-12-31 23:59:59 UTC
+        },
+    }
+    response = client.post(
+        reverse("meetings:jitsi_events"),
+        data=json.dumps(payload),
+        content_type="application/json",
+        HTTP_AUTHORIZATION="Bearer webhook-secret",
+    )
+    assert response.status_code == 200
+    assert response.json() == {"applied": False}
