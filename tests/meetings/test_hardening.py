@@ -271,3 +271,24 @@ def test_a_year_9999_webhook_time_is_ignored_not_a_500(client, make_meeting, cli
     )
     assert response.status_code == 200
     assert response.json() == {"applied": False}
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_wagtail_meeting_form_keeps_the_people_cap(
+    client, settings, site_admin, make_meeting, clinician, specialist
+):
+    settings.MEETINGS_MAX_PARTICIPANTS = 1
+    meeting = make_meeting(invitees=[clinician])
+    client.force_login(site_admin)
+    response = client.post(
+        f"/admin/meetings/edit/{meeting.pk}/",
+        {
+            "title": "Quality committee",
+            "agenda": "",
+            "invitees": [clinician.pk, specialist.pk],
+            "lobby_enabled": "on",
+        },
+    )
+    assert response.status_code == 200  # the form again, with the message
+    assert "at most 1 people" in response.content.decode()
+    assert list(meeting.invitees.all()) == [clinician]
