@@ -58,7 +58,7 @@ def test_schedule_find_and_join_a_recurring_meeting(
     page.get_by_label("Start time").fill(start.strftime("%H:%M"))
     page.get_by_label("End date").fill(end.strftime("%Y-%m-%d"))
     page.get_by_label("End time").fill(end.strftime("%H:%M"))
-    page.get_by_label("Time zone").select_option("America/New_York")
+    page.get_by_role("combobox", name="Time zone").select_option("America/New_York")
     page.get_by_label("Repeats").select_option("weekly")
     page.get_by_label("Number of meetings in the series").fill("4")
     page.get_by_role("group", name="Invite people").get_by_label(
