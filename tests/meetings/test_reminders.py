@@ -47,7 +47,10 @@ def test_each_offset_is_sent_once_to_every_person(meeting, specialist):
         + 2 * ["guest@outside.example", "meetingadmin@example.org"]
     )
     # The specialist's reminder gives the time in London, where they live.
-    assert "Fri 12 Jun 2026, 16:00 (Europe/London)" in reminders_to(specialist.email)[0].body
+    assert (
+        "Fri 12 Jun 2026, 16:00 (Europe/London)"
+        in reminders_to(specialist.email)[0].body
+    )
     guest_body = reminders_to("guest@outside.example")[0].body
     assert "/meetings/guest/" in guest_body
 
