@@ -92,7 +92,7 @@ def test_meeting_administrator_schedules_copies_the_guest_link_and_cancels_a_dat
     # The people picker: staff only, narrowed by typing a name.
     invitees = page.get_by_role("group", name="Invite people")
     expect(invitees).not_to_contain_text("Pat Patient")
-    page.get_by_label("Search people by name").first.fill("sam")
+    page.get_by_label("Search people to invite, by name").fill("sam")
     expect(invitees).not_to_contain_text("Mina Admin")  # the organiser is in already
     expect(invitees.get_by_label("Pat Patient (pat)")).to_have_count(0)
     expect(invitees.get_by_label("Rita Reviewer (reviewer)")).to_be_hidden()
@@ -135,6 +135,12 @@ def test_meeting_administrator_schedules_copies_the_guest_link_and_cancels_a_dat
     assert page.evaluate("navigator.clipboard.readText()") == link
     check_page(page, "meetingadmin-detail")
 
+    # Moving a date asks in the meeting's zone; come back without changing it.
+    dates.nth(2).get_by_role("link", name="Move").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Move a meeting")
+    check_page(page, "meetingadmin-move")
+    page.get_by_role("link", name="Back to the meeting").click()
+
     # Cancel the second date, after a confirmation that names it in my zone.
     second = first_start + timedelta(days=7)
     second_text = second.strftime("%a %-d %b %Y") + ", 15:30 (Asia/Kolkata)"
@@ -172,6 +178,9 @@ def test_meeting_administrator_schedules_copies_the_guest_link_and_cancels_a_dat
         re.compile(r"/meetings/calendar/[\w-]+\.ics$")
     )
     check_page(page, "meetingadmin-my-meetings")
+    page.get_by_role("link", name="Replace the calendar address").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Calendar subscription")
+    check_page(page, "meetingadmin-calendar")
 
     # The invitee sees the series in their own zone (London).
     page.context.clear_cookies()
