@@ -417,6 +417,9 @@ MEETINGS_SWEEP_MINUTES = env_int("MEETINGS_SWEEP_MINUTES", 1, minimum=1)
 MEETINGS_GUEST_LINK_GRACE_HOURS = env_int(
     "MEETINGS_GUEST_LINK_GRACE_HOURS", 2, minimum=0
 )
+# Fan-out caps: one form post may not queue thousands of emails.
+MEETINGS_MAX_GUESTS = env_int("MEETINGS_MAX_GUESTS", 50, minimum=1)
+MEETINGS_MAX_PARTICIPANTS = env_int("MEETINGS_MAX_PARTICIPANTS", 300, minimum=1)
 
 # --- courses ---
 # A lecture is complete once this share of its duration has been watched (unique).

@@ -1,17 +1,30 @@
 import re
 import zoneinfo
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 from django import forms
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from meetings.models import ActionItem, Meeting
+from meetings.models import (
+    ActionItem,
+    Meeting,
+    group_label,
+    invitable_groups,
+    only_invitable,
+    validate_meeting_date,
+)
 from meetings.recurrence import LocalTimeError, build_rule, localize
-from meetings.services.scheduling import validate_guest_emails, validate_title
+from meetings.services.scheduling import (
+    validate_guest_emails,
+    validate_people,
+    validate_title,
+)
 
 REPEAT_CHOICES = [
     ("", _("Does not repeat")),
@@ -26,13 +39,57 @@ SCHEDULABLE_KINDS = [
 ]
 
 
-def time_zone_choices() -> list[tuple[str, str]]:
-    return [(name, name) for name in sorted(zoneinfo.available_timezones())]
+def _zone_label(name: str, now: datetime) -> str:
+    offset = now.astimezone(ZoneInfo(name)).strftime("%z")
+    sign, hours, minutes = offset[0], offset[1:3], offset[3:]
+    return f"{name.replace('_', ' ')} (UTC{sign}{hours}:{minutes})"
+
+
+def time_zone_choices(own_zone: str = "") -> list:
+    """Every IANA zone with its current offset; the person's own zone first, in a
+    group of its own, so the usual answer is the first one offered."""
+    now = timezone.now()
+    names = sorted(zoneinfo.available_timezones() - {"localtime"})
+    others = [(name, _zone_label(name, now)) for name in names if name != own_zone]
+    if own_zone not in names:
+        return others
+    return [
+        (_("Your time zone"), [(own_zone, _zone_label(own_zone, now))]),
+        (_("All time zones"), others),
+    ]
 
 
 class PersonChoiceField(forms.ModelMultipleChoiceField):
+    """Staff only (see invitable_people), searchable by name or username."""
+
+    widget = forms.CheckboxSelectMultiple(attrs={"class": "picker-list"})
+
+    def __init__(self, **kwargs) -> None:
+        queryset = only_invitable(User.objects.all()).order_by("full_name", "username")
+        super().__init__(queryset=queryset, required=False, **kwargs)
+
     def label_from_instance(self, obj: User) -> str:
         return f"{obj.display_name} ({obj.username})"
+
+
+class GroupChoiceField(forms.ModelMultipleChoiceField):
+    widget = forms.CheckboxSelectMultiple(attrs={"class": "picker-list"})
+
+    def __init__(self, **kwargs) -> None:
+        queryset = Group.objects.filter(invitable_groups()).order_by("name")
+        super().__init__(queryset=queryset, required=False, **kwargs)
+
+    def label_from_instance(self, obj: Group) -> str:
+        return group_label(obj)
+
+
+def _date_field(label, **kwargs) -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        validators=[validate_meeting_date],
+        widget=forms.DateInput(attrs={"type": "date"}),
+        **kwargs,
+    )
 
 
 class MeetingForm(forms.Form):
@@ -41,33 +98,26 @@ class MeetingForm(forms.Form):
     agenda = forms.CharField(
         label=_("Agenda"), required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
-    date = forms.DateField(
-        label=_("Date"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    date = _date_field(_("Date"))
     start_time = forms.TimeField(
         label=_("Start time"), widget=forms.TimeInput(attrs={"type": "time"})
     )
-    end_date = forms.DateField(
-        label=_("End date"),
+    end_date = _date_field(
+        _("End date"),
         required=False,
         help_text=_("Leave empty when the meeting ends on the day it starts."),
-        widget=forms.DateInput(attrs={"type": "date"}),
     )
     end_time = forms.TimeField(
         label=_("End time"), widget=forms.TimeInput(attrs={"type": "time"})
     )
-    time_zone = forms.ChoiceField(label=_("Time zone"), choices=time_zone_choices)
+    time_zone = forms.ChoiceField(label=_("Time zone"))
     repeat = forms.ChoiceField(
         label=_("Repeats"), choices=REPEAT_CHOICES, required=False
     )
     repeat_count = forms.IntegerField(
         label=_("Number of meetings in the series"), required=False, min_value=1
     )
-    repeat_until = forms.DateField(
-        label=_("Repeat until"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
+    repeat_until = _date_field(_("Repeat until"), required=False)
     skip_dates = forms.CharField(
         label=_("Dates to skip"),
         required=False,
@@ -75,19 +125,11 @@ class MeetingForm(forms.Form):
             "Dates in the series with no meeting, as YYYY-MM-DD, separated by commas."
         ),
     )
-    invitees = PersonChoiceField(
-        label=_("Invite people"),
-        queryset=User.objects.filter(is_active=True),
-        required=False,
-    )
+    invitees = PersonChoiceField(label=_("Invite people"))
     co_hosts = PersonChoiceField(
-        label=_("Co-hosts (they can admit guests and moderate)"),
-        queryset=User.objects.filter(is_active=True),
-        required=False,
+        label=_("Co-hosts (they can admit guests and moderate)")
     )
-    groups = forms.ModelMultipleChoiceField(
-        label=_("Invite groups"), queryset=Group.objects.all(), required=False
-    )
+    groups = GroupChoiceField(label=_("Invite everyone in a role"))
     guest_emails = forms.CharField(
         label=_("Outside guests"),
         required=False,
@@ -103,6 +145,14 @@ class MeetingForm(forms.Form):
         kwargs.setdefault("initial", {}).setdefault("time_zone", viewer.time_zone)
         super().__init__(*args, **kwargs)
         self.viewer = viewer
+        self.fields["time_zone"].choices = time_zone_choices(viewer.time_zone)
+        # The organiser is in the meeting already; offering them is only noise.
+        for name in ("invitees", "co_hosts"):
+            field = self.fields[name]
+            field.queryset = field.queryset.exclude(pk=viewer.pk)
+        self.fields["guest_emails"].help_text = _(
+            "Email addresses, one per line or separated by commas (at most %(max)d)."
+        ) % {"max": settings.MEETINGS_MAX_GUESTS}
 
     def clean_title(self) -> str:
         return validate_title(self.cleaned_data["title"])
@@ -123,11 +173,21 @@ class MeetingForm(forms.Form):
                     _("“%(value)s” is not a date in the form YYYY-MM-DD.")
                     % {"value": raw}
                 ) from None
+            validate_meeting_date(values[-1])
         return values
 
     def clean(self):
         data = super().clean()
         if self.errors:
+            return data
+        try:
+            validate_people(
+                invitees=data["invitees"],
+                co_hosts=data["co_hosts"],
+                groups=data["groups"],
+            )
+        except ValidationError as error:
+            self.add_error(None, error)
             return data
         zone = data["time_zone"]
         try:
@@ -196,9 +256,7 @@ class MeetingForm(forms.Form):
 
 
 class OccurrenceMoveForm(forms.Form):
-    date = forms.DateField(
-        label=_("Date"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    date = _date_field(_("Date"))
     start_time = forms.TimeField(
         label=_("Start time"), widget=forms.TimeInput(attrs={"type": "time"})
     )
@@ -241,4 +299,4 @@ class ActionItemForm(forms.ModelForm):
 
     def __init__(self, *args, participants, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = participants
+        self.fields["owner"].queryset = only_invitable(participants)

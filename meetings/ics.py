@@ -7,7 +7,7 @@ Titles are the public ones (no patient details); no token is ever written here.
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.utils import timezone
@@ -82,6 +82,14 @@ def _event(
     return event
 
 
+def _margin(day: date, days: int) -> date:
+    """`day` moved by `days`, kept inside the years Python can represent."""
+    try:
+        return day + timedelta(days=days)
+    except OverflowError:
+        return date.max if days > 0 else date.min
+
+
 def _calendar(
     method: str, events: Iterable[Event], span: tuple[datetime, datetime]
 ) -> Calendar:
@@ -94,8 +102,8 @@ def _calendar(
     # VTIMEZONE only around the dates used: short, and dateutil-based readers
     # (vobject) misread the very long RDATE lists of a 1970-2038 definition.
     calendar.add_missing_timezones(
-        first_date=(span[0] - timedelta(days=366)).date(),
-        last_date=(span[1] + timedelta(days=366)).date(),
+        first_date=_margin(span[0].date(), -366),
+        last_date=_margin(span[1].date(), 366),
     )
     return calendar
 
@@ -156,9 +164,24 @@ def invitation(
     return _calendar(method, events, _span(meeting)).to_ical()
 
 
+def is_representable(moment: datetime) -> bool:
+    """Whether a stored start can be written with its end and zone (dates typed
+    before the entry window existed, such as 9999-12-31, cannot)."""
+    try:
+        (moment + timedelta(days=2)).astimezone(UTC)
+        (moment - timedelta(days=2)).astimezone(UTC)
+    except OverflowError:
+        return False
+    return True
+
+
 def feed(*, occurrences: Iterable[Occurrence], join_url_for) -> bytes:
-    """A subscription feed (METHOD:PUBLISH): one event per upcoming sitting."""
-    occurrences = list(occurrences)
+    """A subscription feed (METHOD:PUBLISH): one event per upcoming sitting.
+
+    A sitting whose date cannot be written is left out rather than failing the
+    whole feed for everyone invited to anything.
+    """
+    occurrences = [o for o in occurrences if is_representable(o.start)]
     now = timezone.now()
     starts = [o.start for o in occurrences] or [now]
     events = [

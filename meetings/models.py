@@ -7,20 +7,83 @@ reminders, attendance and per-occurrence changes have a row to hang on.
 
 import secrets
 import uuid
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.local_time import format_time
+from accounts.roles import STAFF_ROLES, Role
 from accounts.validators import validate_time_zone
+
+# Every date a person can enter in meetings lies in this window around today: far
+# enough for a long series or an action due next year, near enough that adding a
+# sitting's length, a reminder offset or a calendar margin never leaves the years
+# Python and calendar programs handle (9999-12-31 broke every feed).
+EARLIEST_DAYS_BACK = 366
+LATEST_DAYS_AHEAD = 5 * 366
 
 
 def new_secret() -> str:
     return secrets.token_urlsafe(32)
+
+
+def date_window(today: date | None = None) -> tuple[date, date]:
+    today = today or timezone.localdate()
+    return (
+        today - timedelta(days=EARLIEST_DAYS_BACK),
+        today + timedelta(days=LATEST_DAYS_AHEAD),
+    )
+
+
+def validate_meeting_date(value: date | datetime) -> None:
+    """Refuse dates outside the window, with a sentence naming the window."""
+    day = value.date() if isinstance(value, datetime) else value
+    first, last = date_window()
+    if not first <= day <= last:
+        raise ValidationError(
+            _("Please choose a date between %(first)s and %(last)s.")
+            % {"first": format_time(first), "last": format_time(last)},
+            code="date_out_of_window",
+        )
+
+
+def invitable_people() -> Q:
+    """Who may be invited, made co-host or given an action: active staff only.
+
+    Patients meet clinicians in visit rooms, which visits creates itself; they are
+    never offered in a staff picker (and listing them there would be an unaudited
+    look at who is a patient).
+    """
+    return Q(
+        is_active=True, groups__name__in=[role.value for role in STAFF_ROLES]
+    ) & ~Q(groups__name=Role.PATIENT.value)
+
+
+def only_invitable(people: models.QuerySet) -> models.QuerySet:
+    """`people` narrowed to invitable_people(), without join duplicates."""
+    matching = people.model._base_manager.filter(
+        invitable_people() & Q(pk=models.OuterRef("pk"))
+    )
+    return people.filter(models.Exists(matching))
+
+
+def invitable_groups() -> Q:
+    """Role groups of staff; never the patients, never Wagtail's own groups."""
+    return Q(name__in=[role.value for role in STAFF_ROLES])
+
+
+def group_label(group: Group) -> str:
+    """The role's readable name ("Meeting administrator"), not the group's key."""
+    try:
+        return str(Role(group.name).label)
+    except ValueError:
+        return group.name
 
 
 class MeetingQuerySet(models.QuerySet):
@@ -80,17 +143,23 @@ class Meeting(models.Model):
     co_hosts = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         blank=True,
+        limit_choices_to=invitable_people,
         related_name="co_hosted_meetings",
         verbose_name=_("co-hosts"),
     )
     invitees = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         blank=True,
+        limit_choices_to=invitable_people,
         related_name="invited_meetings",
         verbose_name=_("invited people"),
     )
     invitee_groups = models.ManyToManyField(
-        Group, blank=True, related_name="meetings", verbose_name=_("invited groups")
+        Group,
+        blank=True,
+        limit_choices_to=invitable_groups,
+        related_name="meetings",
+        verbose_name=_("invited groups"),
     )
     start = models.DateTimeField(_("first start (UTC)"))
     duration_minutes = models.PositiveIntegerField(_("duration in minutes"))
@@ -422,10 +491,13 @@ class ActionItem(models.Model):
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
+        limit_choices_to=invitable_people,
         related_name="meeting_actions",
         verbose_name=_("owner"),
     )
-    due_date = models.DateField(_("due date"), null=True, blank=True)
+    due_date = models.DateField(
+        _("due date"), null=True, blank=True, validators=[validate_meeting_date]
+    )
     done = models.BooleanField(_("done"), default=False)
 
     class Meta:

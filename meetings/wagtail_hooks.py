@@ -1,6 +1,7 @@
 """Meetings in the Wagtail admin: read-mostly viewsets and a warning when Jitsi
 tokens are not configured (anyone with a room address could then enter)."""
 
+from django.core.exceptions import ValidationError
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -9,7 +10,8 @@ from wagtail.admin.ui.components import Component
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
 from meetings import jitsi
-from meetings.models import ActionItem, Meeting, Occurrence
+from meetings.models import ActionItem, Meeting, Occurrence, group_label
+from meetings.services.scheduling import validate_people
 
 
 class ConfidentialHidden:
@@ -54,6 +56,35 @@ class MeetingViewSet(ConfidentialHidden, ModelViewSet):
 
     def get_queryset(self):
         return Meeting.objects.not_confidential()
+
+    def formfield_for_dbfield(self, db_field, **kwargs):
+        # People and groups are limited to staff by the model (limit_choices_to);
+        # groups read as their role ("Clinical reviewer"), not their key.
+        field = super().formfield_for_dbfield(db_field, **kwargs)
+        if db_field.name == "invitee_groups":
+            field.label_from_instance = group_label
+        return field
+
+    def get_form_class(self, for_update=False):
+        base = super().get_form_class(for_update)
+
+        class MeetingAdminForm(base):
+            """The same caps as the scheduling form: each person added here is
+            emailed on the next change or cancellation."""
+
+            def clean(self):
+                data = super().clean()
+                try:
+                    validate_people(
+                        invitees=data.get("invitees") or [],
+                        co_hosts=data.get("co_hosts") or [],
+                        groups=data.get("invitee_groups") or [],
+                    )
+                except ValidationError as error:
+                    self.add_error(None, error)
+                return data
+
+        return MeetingAdminForm
 
 
 class OccurrenceViewSet(ConfidentialHidden, ModelViewSet):

@@ -148,3 +148,21 @@ def access_log_for(patient: User, *, limit: int = 200) -> list[AccessLogEntry]:
         )
         for event in events
     ]
+
+
+def record_export(*, actor, what: str, patients, request: HttpRequest) -> None:
+    """One EXPORT event per patient in an export (one without a patient when the
+    export names none), so each patient's access log shows it."""
+    distinct = list({patient.pk: patient for patient in patients}.values()) or [None]
+    AuditEvent.objects.bulk_create(
+        AuditEvent(
+            actor=actor,
+            action=AuditEvent.Action.EXPORT,
+            patient=patient,
+            what=what,
+            path=request.get_full_path()[:300],
+            ip_address=client_ip(request),
+            user_agent=request.META.get("HTTP_USER_AGENT", "")[:200],
+        )
+        for patient in distinct
+    )

@@ -1,5 +1,6 @@
 """Visits' forms. Each field has a label; errors are full sentences."""
 
+from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 from django import forms
@@ -277,17 +278,65 @@ class ReviewForm(forms.Form):
 
 
 class AuditSearchForm(forms.Form):
-    actor = forms.CharField(label=_("Who (username)"), required=False, max_length=150)
     patient = forms.CharField(
-        label=_("Patient (username)"), required=False, max_length=150
+        label=_("Patient"),
+        required=False,
+        max_length=150,
+        help_text=_("Name, username or record number."),
+    )
+    actor = forms.CharField(
+        label=_("Who did it"),
+        required=False,
+        max_length=150,
+        help_text=_("A staff member's (or anyone's) name or username."),
     )
     action = forms.ChoiceField(label=_("Action"), required=False)
+    date_from = forms.DateField(
+        label=_("From"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    date_to = forms.DateField(
+        label=_("To (included)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    # Audit events exist from the portal's first year on, never in the future.
+    EARLIEST = date(2000, 1, 1)
 
     def __init__(self, *args, **kwargs):
         from visits.models import AuditEvent
 
         super().__init__(*args, **kwargs)
         self.fields["action"].choices = [("", _("Any")), *AuditEvent.Action.choices]
+
+    def _bounded(self, name: str) -> date | None:
+        day = self.cleaned_data.get(name)
+        latest = timezone.localdate() + timedelta(days=1)
+        if day and not self.EARLIEST <= day <= latest:
+            raise forms.ValidationError(
+                _("Please choose a date between %(first)s and %(last)s.")
+                % {"first": format_time(self.EARLIEST), "last": format_time(latest)}
+            )
+        return day
+
+    def clean_date_from(self) -> date | None:
+        return self._bounded("date_from")
+
+    def clean_date_to(self) -> date | None:
+        return self._bounded("date_to")
+
+    def clean(self):
+        data = super().clean()
+        first, last = data.get("date_from"), data.get("date_to")
+        if first and last and last < first:
+            self.add_error("date_to", _("The end of the range is before its start."))
+        return data
+
+    def criteria(self) -> dict:
+        """The raw values, for the session (JSON) and for binding again later."""
+        return {name: self.data.get(name, "") for name in self.fields}
 
 
 class WeeklyHoursForm(forms.Form):

@@ -11,6 +11,7 @@ from meetings.services.attendance import (
     attendance_report,
     record_room_event,
 )
+from meetings.services.invitations import recipients as invitation_recipients
 from meetings.services.joining import (
     Ended,
     JoinContext,
@@ -66,6 +67,7 @@ __all__ = [
     "guest_from_link",
     "guest_join_context",
     "guest_link",
+    "invitation_recipients",
     "join_context",
     "join_page_url",
     "move_meeting",

@@ -25,9 +25,13 @@ def event_key(payload: dict) -> str:
 
 
 def _occurrence_at(meeting: Meeting, moment: datetime) -> Occurrence | None:
+    try:
+        latest = moment + timedelta(minutes=settings.JITSI_EARLY_JOIN_MINUTES)
+        earliest = moment - timedelta(hours=25)
+    except OverflowError:  # a time at the edge of year 9999 matches no sitting
+        return None
     for occurrence in meeting.occurrences.filter(
-        start__lte=moment + timedelta(minutes=settings.JITSI_EARLY_JOIN_MINUTES),
-        start__gte=moment - timedelta(hours=25),
+        start__lte=latest, start__gte=earliest
     ).order_by("-start"):
         opens, closes = occurrence.window()
         if opens <= moment <= closes:

@@ -13,6 +13,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django_q.tasks import async_task
 
+from accounts.local_time import format_time
+from accounts.models import User
 from meetings import ics
 from meetings.models import InvitationEmail, Meeting, Occurrence
 
@@ -62,9 +64,24 @@ def join_url_for(row: InvitationEmail) -> str:
     return guest_link(row.guest) if row.guest else join_page_url(row.meeting)
 
 
+def recipient_zone(row: InvitationEmail) -> str:
+    """The recipient's own zone; guests (no account) get the meeting's."""
+    if row.guest_id is None:
+        zone = (
+            User.objects.filter(email__iexact=row.recipient_email)
+            .values_list("time_zone", flat=True)
+            .first()
+        )
+        if zone:
+            return zone
+    return row.meeting.time_zone
+
+
 def build_message(row: InvitationEmail) -> EmailMultiAlternatives:
     meeting = row.meeting
     url = join_url_for(row)
+    zone = recipient_zone(row)
+    when = row.occurrence.start if row.occurrence else meeting.start
     calendar = ics.invitation(
         meeting=meeting,
         method=row.method,
@@ -82,6 +99,9 @@ def build_message(row: InvitationEmail) -> EmailMultiAlternatives:
         "agenda": meeting.public_agenda,
         "recipient_name": row.recipient_name,
         "join_url": url,
+        "zone": zone,
+        "when": format_time(when, zone),
+        "meeting_zone_when": format_time(when, meeting.time_zone),
     }
     subject = " ".join(
         render_to_string(f"meetings/email/{name}_subject.txt", context).split()
@@ -114,7 +134,16 @@ def send_invitation(*, invitation: InvitationEmail) -> InvitationEmail:
             return row
         row.attempts += 1
         try:
-            build_message(row).send()
+            message = build_message(row)
+        except (OverflowError, ValueError) as error:
+            # Stored data no calendar can carry (a year-9999 date from before the
+            # entry window): retrying cannot help, so give up on this row now.
+            row.attempts = MAX_ATTEMPTS
+            row.last_error = f"Cannot build the invitation: {type(error).__name__}"
+            row.save(update_fields=["attempts", "last_error"])
+            return row
+        try:
+            message.send()
             row.sent_at = timezone.now()
         except Exception as error:  # noqa: BLE001 - any mail failure means "try later"
             failure = error

@@ -9,7 +9,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from meetings import ics
-from meetings.models import ActionItem, CalendarFeed, Meeting, Minutes, Occurrence
+from meetings.models import (
+    LATEST_DAYS_AHEAD,
+    ActionItem,
+    CalendarFeed,
+    Meeting,
+    Minutes,
+    Occurrence,
+)
 from meetings.services.joining import join_page_url
 
 
@@ -69,11 +76,16 @@ def regenerate_feed_secret(*, user) -> CalendarFeed:
 
 def feed_calendar(*, user) -> bytes:
     """The person's upcoming sittings as an iCalendar feed (public titles only)."""
-    since = timezone.now() - timedelta(days=1)
+    now = timezone.now()
+    since = now - timedelta(days=1)
+    # Nothing legitimately lies beyond the entry window; junk stored before it
+    # existed stays out of the feed.
+    until = now + timedelta(days=2 * LATEST_DAYS_AHEAD)
     occurrences = (
         Occurrence.objects.active()
         .filter(
             start__gte=since,
+            start__lt=until,
             meeting__in=Meeting.objects.visible_to(user).on_portal().values("pk"),
         )
         .select_related("meeting", "meeting__organizer")

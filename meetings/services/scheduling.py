@@ -15,8 +15,17 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from meetings import jitsi
-from meetings.models import Guest, InvitationEmail, Meeting, Occurrence
+from meetings.models import (
+    Guest,
+    InvitationEmail,
+    Meeting,
+    Occurrence,
+    invitable_people,
+    only_invitable,
+    validate_meeting_date,
+)
 from meetings.recurrence import expand, rule_is_bounded
 from meetings.services.invitations import queue_invitations
 from meetings.services.reminders import first_reminder_at, reset_reminders
@@ -37,6 +46,7 @@ def validate_title(title: str) -> str:
 def validate_timing(*, start: datetime, duration_minutes: int) -> None:
     if timezone.is_naive(start):
         raise ValidationError(_("The start time needs a time zone."), code="naive")
+    validate_meeting_date(start)
     if duration_minutes <= 0:
         raise ValidationError(
             _("The meeting must end after it starts."), code="end_before_start"
@@ -62,7 +72,44 @@ def validate_guest_emails(emails: Iterable[str]) -> list[str]:
             ) from None
         if email not in cleaned:
             cleaned.append(email)
+    if len(cleaned) > settings.MEETINGS_MAX_GUESTS:
+        raise ValidationError(
+            _(
+                "A meeting can have at most %(max)d outside guests; you gave "
+                "%(count)d. Invite a group or send the rest the link yourself."
+            )
+            % {"max": settings.MEETINGS_MAX_GUESTS, "count": len(cleaned)},
+            code="too_many_guests",
+        )
     return cleaned
+
+
+def validate_people(
+    *, invitees: Iterable, co_hosts: Iterable, groups: Iterable
+) -> None:
+    """Only staff may be named (patients meet in visit rooms), and not too many.
+
+    Group members count too: each of them gets an email.
+    """
+    named = {person.pk for person in [*invitees, *co_hosts]}
+    allowed = set(
+        only_invitable(User.objects.filter(pk__in=named)).values_list("pk", flat=True)
+    )
+    if named - allowed:
+        raise ValidationError(
+            _("Only staff members can be invited to a meeting."), code="not_staff"
+        )
+    members = User.objects.filter(groups__in=list(groups)).filter(invitable_people())
+    count = len(named | set(members.values_list("pk", flat=True)))
+    if count > settings.MEETINGS_MAX_PARTICIPANTS:
+        raise ValidationError(
+            _(
+                "A meeting can have at most %(max)d people; these invitations "
+                "reach %(count)d. Invite fewer people or smaller groups."
+            )
+            % {"max": settings.MEETINGS_MAX_PARTICIPANTS, "count": count},
+            code="too_many_people",
+        )
 
 
 def occurrence_starts(
@@ -138,6 +185,10 @@ def schedule_meeting(
     title = validate_title(title)
     validate_timing(start=start, duration_minutes=duration_minutes)
     guest_emails = validate_guest_emails(guest_emails)
+    invitees, co_hosts, groups = list(invitees), list(co_hosts), list(groups)
+    # Visit rooms are the one place a patient is invited; visits creates them.
+    if kind != Meeting.Kind.TELEMEDICINE_VISIT:
+        validate_people(invitees=invitees, co_hosts=co_hosts, groups=groups)
     starts, capped = occurrence_starts(
         start=start, time_zone=time_zone, recurrence_rule=recurrence_rule
     )

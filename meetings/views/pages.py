@@ -1,16 +1,19 @@
 """My meetings, scheduling, meeting detail and the host's changes to a meeting."""
 
-from datetime import timedelta
+from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.local_time import format_time
 from meetings import jitsi, services
 from meetings.forms import MeetingForm, OccurrenceMoveForm
 from meetings.models import Guest, Meeting, Occurrence
@@ -22,50 +25,48 @@ from meetings.views.common import (
     render_local,
 )
 
+MEETINGS_PER_PAGE = 20
+
 
 @login_required
 def my_meetings(request):
+    """Every sitting from today on, in the person's zone, a page at a time, grouped
+    under one heading per day."""
     zone = ZoneInfo(request.user.time_zone)
-    now_local = timezone.now().astimezone(zone)
-    today = now_local.replace(hour=0, minute=0, second=0, microsecond=0)
-    tomorrow = today + timedelta(days=1)
-    week_end = today + timedelta(days=7 - today.weekday())
-    horizon = today + timedelta(days=35)
+    today = timezone.now().astimezone(zone).date()
+    midnight = datetime.combine(today, time.min, tzinfo=zone)
     occurrences = (
         Occurrence.objects.active()
         .filter(
-            start__gte=today - timedelta(days=1),
-            start__lt=horizon,
+            start__gte=midnight,
             meeting__in=Meeting.objects.visible_to(request.user)
             .on_portal()
             .values("pk"),
         )
         .select_related("meeting")
-        .order_by("start")
+        .order_by("start", "pk")
     )
-    sections = {"today": [], "week": [], "later": []}
-    for occurrence in occurrences:
+    page = Paginator(occurrences, MEETINGS_PER_PAGE).get_page(request.GET.get("page"))
+    days: dict = {}
+    for occurrence in page:
         local_start = occurrence.start.astimezone(zone)
-        if occurrence.end.astimezone(zone) < today:
-            continue
-        row = {
-            "occurrence": occurrence,
-            "meeting": occurrence.meeting,
-            "start": local_start,
-            "end": occurrence.end.astimezone(zone),
-        }
-        if local_start < tomorrow:
-            sections["today"].append(row)
-        elif local_start < week_end:
-            sections["week"].append(row)
-        else:
-            sections["later"].append(row)
+        days.setdefault(local_start.date(), []).append(
+            {"occurrence": occurrence, "meeting": occurrence.meeting}
+        )
+    feed = services.feed_for(request.user)
     return render_local(
         request,
         request.user.time_zone,
         "meetings/my_meetings.html",
         {
-            **sections,
+            "page": page,
+            "days": [
+                {"day": day, "is_today": day == today, "rows": rows}
+                for day, rows in days.items()
+            ],
+            "feed_url": request.build_absolute_uri(
+                reverse("meetings:calendar_feed", args=[feed.secret])
+            ),
             "can_schedule": request.user.has_perm("meetings.schedule_meeting"),
         },
     )
@@ -184,10 +185,30 @@ def revoke_guest(request, meeting_uuid, guest_uuid):
     return redirect("meetings:detail", meeting.uuid)
 
 
+def _confirm_cancel(request, meeting: Meeting, occurrence: Occurrence | None = None):
+    """A page that says exactly what will be cancelled, who will be told, and asks."""
+    sittings = (
+        [occurrence]
+        if occurrence
+        else list(meeting.occurrences.active().filter(start__gte=timezone.now()))
+    )
+    return render(
+        request,
+        "meetings/confirm_cancel.html",
+        {
+            "meeting": meeting,
+            "occurrence": occurrence,
+            "sittings": sittings,
+            "told": len(services.invitation_recipients(meeting)),
+        },
+    )
+
+
 @login_required
-@require_POST
 def cancel(request, meeting_uuid):
     meeting = hosted_meeting(request, meeting_uuid)
+    if request.method != "POST":
+        return _confirm_cancel(request, meeting)
     services.cancel_meeting(meeting=meeting)
     messages.success(request, _("The meeting was cancelled and everyone was told."))
     return redirect("meetings:detail", meeting.uuid)
@@ -203,12 +224,17 @@ def end(request, meeting_uuid):
 
 
 @login_required
-@require_POST
 def cancel_occurrence(request, meeting_uuid, occurrence_uuid):
     meeting = hosted_meeting(request, meeting_uuid)
     occurrence = occurrence_for(meeting, occurrence_uuid)
+    if request.method != "POST":
+        return _confirm_cancel(request, meeting, occurrence)
     services.cancel_occurrence(occurrence=occurrence)
-    messages.success(request, _("That meeting was cancelled and everyone was told."))
+    messages.success(
+        request,
+        _("The meeting on %(when)s was cancelled and everyone was told.")
+        % {"when": format_time(occurrence.start, request.user)},
+    )
     return redirect("meetings:detail", meeting.uuid)
 
 

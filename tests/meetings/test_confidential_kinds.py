@@ -118,16 +118,17 @@ def test_generic_meetings_pages_refuse_visit_rooms(client, visit_room, patient):
 
 @time_machine.travel(NOW, tick=False)
 def test_visit_rooms_are_not_in_my_meetings_or_the_feed(
-    client, make_meeting, visit_room, patient
+    client, make_meeting, visit_room, clinician
 ):
-    make_meeting(title="Patient council", start=START, invitees=[patient])
-    client.force_login(patient)
+    # The clinician organizes the visit room, and is invited to a staff meeting.
+    make_meeting(title="Patient council", start=START, invitees=[clinician])
+    client.force_login(clinician)
     page = client.get(reverse("meetings:mine")).content.decode()
     assert "Patient council" in page
     assert "Telemedicine visit" not in page
     assert str(visit_room.uuid) not in page
 
-    secret = services.feed_for(patient).secret
+    secret = services.feed_for(clinician).secret
     client.logout()
     response = client.get(reverse("meetings:calendar_feed", args=[secret]))
     assert response.status_code == 200

@@ -7,6 +7,7 @@ import time_machine
 from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend
 
+from accounts.roles import Role
 from meetings import services
 from meetings.models import Occurrence, Reminder
 from meetings.services.reminders import SWEEPER_NAME, sweep_reminders
@@ -46,7 +47,10 @@ def test_each_offset_is_sent_once_to_every_person(meeting, specialist):
         + 2 * ["guest@outside.example", "meetingadmin@example.org"]
     )
     # The specialist's reminder gives the time in London, where they live.
-    assert "16:00 (Europe/London time)" in reminders_to(specialist.email)[0].body
+    assert (
+        "Fri 12 Jun 2026, 16:00 (Europe/London)"
+        in reminders_to(specialist.email)[0].body
+    )
     guest_body = reminders_to("guest@outside.example")[0].body
     assert "/meetings/guest/" in guest_body
 
@@ -138,7 +142,7 @@ def test_two_workers_send_each_reminder_exactly_once(settings, make_meeting):
     from tests.conftest import make_person
 
     settings.EMAIL_BACKEND = "tests.meetings.test_reminders.SlowMailServer"
-    people = [make_person(f"staff{i}", []) for i in range(15)]
+    people = [make_person(f"staff{i}", [Role.CLINICIAN]) for i in range(15)]
     with time_machine.travel(NOW, tick=False):
         for hour in range(4):
             make_meeting(

@@ -89,11 +89,11 @@ def test_after_the_end_joining_is_refused(client, make_meeting, clinician):
     assert "ended" in response.content.decode()
 
 
-def test_my_meetings_lists_today_and_this_week_in_my_zone(
+def test_my_meetings_groups_sittings_by_day_in_my_zone(
     client, make_meeting, specialist
 ):
     # Wednesday 10 June 2026, 22:30 in London: a meeting at 23:30 UTC is already
-    # Thursday 00:30 in London, so it belongs to "later this week", not "today".
+    # Thursday 00:30 in London, so it belongs under Thursday, not "today".
     with time_machine.travel(datetime(2026, 6, 10, 21, 30, tzinfo=UTC), tick=False):
         today = make_meeting(
             title="Evening huddle",
@@ -107,10 +107,33 @@ def test_my_meetings_lists_today_and_this_week_in_my_zone(
         )
         client.force_login(specialist)
         html = client.get(reverse("meetings:mine")).content.decode()
-    today_part, week_part = html.split('id="week-heading"')
+    today_part, thursday_part = html.split("Thu 11 Jun 2026</h3>")
+    assert "Today, Wed 10 Jun 2026" in today_part
     assert today.title in today_part and "22:45" in today_part
-    assert tomorrow.title in week_part.split('id="later-heading"')[0]
-    assert "00:30" in week_part
+    assert tomorrow.title in thursday_part and "00:30" in thursday_part
+    assert "Europe/London" in html
+
+
+def test_my_meetings_pages_through_every_sitting_of_a_long_series(
+    client, make_meeting, specialist
+):
+    with time_machine.travel(NOW, tick=False):
+        make_meeting(
+            title="Weekly rota",
+            start=datetime(2026, 6, 12, 9, 0, tzinfo=UTC),
+            recurrence_rule="FREQ=WEEKLY;COUNT=30",
+            invitees=[specialist],
+        )
+        client.force_login(specialist)
+        first = client.get(reverse("meetings:mine")).content.decode()
+        second = client.get(reverse("meetings:mine") + "?page=2").content.decode()
+    assert first.count("Join “Weekly rota”") == 20
+    assert second.count("Join “Weekly rota”") == 10
+    assert "Page 1 of 2" in first and "Later meetings" in first
+    # The last sitting, 29 weeks on, is listed (the old page stopped at 5 weeks).
+    assert "Fri 1 Jan 2027" in second
+    feed = services.feed_for(specialist)
+    assert reverse("meetings:calendar_feed", args=[feed.secret]) in first
 
 
 @time_machine.travel(NOW, tick=False)

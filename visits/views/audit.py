@@ -3,12 +3,15 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.local_time import zone_of
 from visits.access import refuse, role_allows
-from visits.audit import access_log_for, record_event
+from visits.audit import access_log_for, record_event, record_export
+from visits.audit_search import EXPORT_LIMIT, events_csv, search_events
 from visits.errors import VisitsError
 from visits.forms import AuditSearchForm, ReviewForm
 from visits.models import AuditEvent, BreakGlassGrant
@@ -48,35 +51,57 @@ def _require(request, permission: str, what: str) -> None:
 
 
 _AUDIT_SEARCH_KEY = "visits_audit_search"
+AUDIT_EVENTS_PER_PAGE = 50
 
 
 @login_required
 def audit_search(request):
     """Search criteria name patients, so they travel by POST and live in the session,
-    never in the query string (access logs and browser history keep URLs)."""
+    never in the query string (access logs and browser history keep URLs). The
+    export button posts too, and exports exactly what the search shows."""
     _require(request, "visits.search_audit", "audit_log")
-    if request.method == "POST":
+    if request.method == "POST" and "export" not in request.POST:
         form = AuditSearchForm(request.POST)
         if form.is_valid():
-            request.session[_AUDIT_SEARCH_KEY] = form.cleaned_data
+            request.session[_AUDIT_SEARCH_KEY] = form.criteria()
             return redirect("visits:audit")
     else:
-        form = AuditSearchForm(request.session.get(_AUDIT_SEARCH_KEY))
-    events = AuditEvent.objects.select_related("actor", "patient")
+        form = AuditSearchForm(request.session.get(_AUDIT_SEARCH_KEY) or {})
+    events = AuditEvent.objects.none()
     if form.is_valid():
-        data = form.cleaned_data
-        if data["actor"]:
-            events = events.filter(actor__username=data["actor"])
-        if data["patient"]:
-            events = events.filter(patient__username=data["patient"])
-        if data["action"]:
-            events = events.filter(action=data["action"])
-    page = Paginator(events, 50).get_page(request.GET.get("page"))
+        events = search_events(**form.cleaned_data, zone=request.user)
+    if request.method == "POST" and "export" in request.POST:
+        return _export(request, events)
+    page = Paginator(events, AUDIT_EVENTS_PER_PAGE).get_page(request.GET.get("page"))
     _log(request, "audit_log")
     status = 400 if request.method == "POST" else 200
     return render(
-        request, "visits/audit_search.html", {"form": form, "page": page}, status=status
+        request,
+        "visits/audit_search.html",
+        {
+            "form": form,
+            "page": page,
+            "time_zone_name": request.user.time_zone,
+        },
+        status=status,
     )
+
+
+def _export(request, events):
+    rows = list(events[:EXPORT_LIMIT])
+    record_export(
+        actor=request.user,
+        what="audit_log_export",
+        patients=[event.patient for event in rows if event.patient],
+        request=request,
+    )
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response = HttpResponse(
+        events_csv(rows, zone=request.user), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="audit-log-{stamp}.csv"'
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @login_required
