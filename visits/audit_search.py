@@ -4,20 +4,16 @@ Called by visits.views.audit. Criteria name patients, so they never travel in a
 URL (the view keeps them in the session); the export is itself audited there.
 """
 
-import csv
-import io
 import uuid
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 
 from django.db.models import Q, QuerySet
 
+from accounts.csv_export import csv_text
 from accounts.local_time import format_time, zone_of
 from visits.models import AuditEvent
 
-# Spreadsheet programs run a cell that starts with one of these as a formula
-# (OWASP "CSV injection"), tab and carriage return included.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 EXPORT_LIMIT = 10_000
 _NAME_FIELDS = ("full_name", "preferred_name")
 
@@ -67,48 +63,38 @@ def search_events(
     return events.order_by("-at", "-pk")
 
 
-def _cell(value: object) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
 def _person(user) -> tuple[str, str]:
     return (user.display_name, user.username) if user else ("", "")
 
 
 def events_csv(events: Iterable[AuditEvent], *, zone) -> str:
     """The rows the search shows, as CSV text; times in the auditor's zone."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(
-        [
-            "when",
-            "time_zone",
-            "who",
-            "who_username",
-            "action",
-            "patient",
-            "patient_username",
-            "patient_record_number",
-            "what",
-            "path",
-            "from_address",
-        ]
-    )
     tz = zone_of(zone)
-    for event in events:
-        writer.writerow(
-            _cell(value)
-            for value in (
-                format_time(event.at, tz, fmt="Y-m-d H:i:s", label=False),
-                tz.key,
-                *_person(event.actor),
-                event.get_action_display(),
-                *_person(event.patient),
-                event.patient.uuid if event.patient else "",
-                event.what,
-                event.path,
-                event.ip_address or "",
-            )
+    header = [
+        "when",
+        "time_zone",
+        "who",
+        "who_username",
+        "action",
+        "patient",
+        "patient_username",
+        "patient_record_number",
+        "what",
+        "path",
+        "from_address",
+    ]
+    rows = (
+        (
+            format_time(event.at, tz, fmt="Y-m-d H:i:s", label=False),
+            tz.key,
+            *_person(event.actor),
+            event.get_action_display(),
+            *_person(event.patient),
+            event.patient.uuid if event.patient else "",
+            event.what,
+            event.path,
+            event.ip_address or "",
         )
-    return out.getvalue()
+        for event in events
+    )
+    return csv_text(header, rows)

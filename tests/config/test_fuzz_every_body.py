@@ -12,9 +12,6 @@ take JSON (the lecture player, Jitsi's webhook) get the JSON catalogue.
 It asserts that no request answers 500 and that nothing accepted breaks a page
 later: after each accepted input the page it leads to and the form's page are read
 again, and at the end every page seen is read again as each persona.
-
-Cases that fail only because of a finding another helper fixes on another branch
-are listed in KNOWN_ELSEWHERE with the finding's number; drop them after merging.
 """
 
 import datetime
@@ -176,23 +173,6 @@ JSON_BODIES = [
     '"just a string"',
     "",
 ]
-
-# Cases that fail only because of a finding fixed on another branch: (URL shape
-# prefix, field name or upload label, the values). After merging that branch,
-# delete the entry and the fuzz covers the case again.
-KNOWN_ELSEWHERE = [
-    # Issue 13 finding 2 (helper meetings-audit, date bounds): a meeting or sitting
-    # moved to year 1 or 9999 overflows the reminder and calendar arithmetic.
-    ("/meetings/", "date", set(DATE_VALUES) | {"0001-01-01", "9999-12-31"}),
-]
-
-
-def _known_elsewhere(action: str, name: str, value: str) -> bool:
-    shape = _shape(action)
-    return any(
-        shape.startswith(prefix) and name == field_name and value in values
-        for prefix, field_name, values in KNOWN_ELSEWHERE
-    )
 
 
 @dataclass
@@ -379,8 +359,6 @@ class Fuzzer:
         files = [n for n, k in form.kinds.items() if k == "file"]
         for name in files:
             for label, content in uploads.items():
-                if _known_elsewhere(form.action, name, label):
-                    continue
                 upload = SimpleUploadedFile(f"{label}.txt", content)
                 self.send(form, {**base, name: upload}, f"{name}={label}")
         if files:
@@ -397,8 +375,6 @@ class Fuzzer:
             }.get(kind, [])
             hostile = typed + [next(self._cycle) for _ in range(VALUES_PER_FIELD)]
             for value in hostile:
-                if _known_elsewhere(form.action, name, value):
-                    continue
                 self.send(form, {**base, name: value}, f"{name}={value[:30]!r}")
 
 
