@@ -100,12 +100,14 @@ def addendum(request, visit):
     return redirect("visits:note", visit.uuid)
 
 
-def _summary_context(visit):
+def _summary_context(visit, viewer):
     clinical_note = ClinicalNote.objects.filter(
         visit=visit, signed_at__isnull=False
     ).first()
     return {
         "visit": visit,
+        # Times in the page and the PDF are the reader's (accounts.local_time).
+        "viewer": viewer,
         "note": clinical_note,
         "addenda": clinical_note.addenda.select_related("author")
         if clinical_note
@@ -117,13 +119,13 @@ def _summary_context(visit):
 @login_required
 def summary(request, visit):
     visit = load_visit(request, visit, what="after_visit_summary")
-    return render(request, "visits/summary.html", _summary_context(visit))
+    return render(request, "visits/summary.html", _summary_context(visit, request.user))
 
 
 @login_required
 def summary_pdf(request, visit):
     visit = load_visit(request, visit, what="after_visit_summary")
-    context = _summary_context(visit)
+    context = _summary_context(visit, request.user)
     if context["note"] is None:
         return refused(
             request,
