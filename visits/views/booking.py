@@ -29,6 +29,7 @@ from visits.views.common import (
     remember_booking_type,
     remembered_booking_type,
 )
+from visits.views.workspace import workspace
 
 SEARCH_DAYS = 14
 
@@ -173,6 +174,8 @@ def book(request):
 @login_required
 def visit_detail(request, visit):
     visit = load_visit(request, visit, what="visit")
+    if visit.clinician_id == request.user.pk:
+        return workspace(request, visit)
     return render(
         request,
         "visits/visit_detail.html",

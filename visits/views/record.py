@@ -1,9 +1,12 @@
 """Notes and addenda, after-visit summaries, messages, follow-ups and refills."""
 
+import uuid
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -64,6 +67,8 @@ def note(request, visit):
                 _note_context(visit, clinical_note, form),
                 status=409,
             )
+        if request.POST.get("return_to") == "workspace":
+            return redirect(reverse("visits:visit", args=[visit.uuid]) + "#note")
         return redirect("visits:note", visit.uuid)
     return render(
         request, "visits/note.html", _note_context(visit, clinical_note, form)
@@ -79,6 +84,13 @@ def _note_context(visit, clinical_note, form):
         "follow_up_form": FollowUpForm(),
         "addenda": clinical_note.addenda.select_related("author"),
     }
+
+
+def _uuid_or_none(value) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        return None
 
 
 @login_required
@@ -288,6 +300,15 @@ def refill_decide(request, refill):
             form.add_error(None, exc.message)
         else:
             messages.success(request, _("Your decision was sent to the patient."))
+            # Decided from the visit workspace: back to that visit.
+            back = Visit.objects.filter(
+                uuid=_uuid_or_none(request.POST.get("return_visit")),
+                clinician=request.user,
+                patient=found.patient,
+            ).first()
+            if back is not None:
+                workspace = reverse("visits:visit", args=[back.uuid])
+                return redirect(f"{workspace}#medicines")
             return redirect("visits:refills")
     return render(
         request,
