@@ -67,8 +67,12 @@ def note(request, visit):
                 _note_context(visit, clinical_note, form),
                 status=409,
             )
-        if request.POST.get("return_to") == "workspace":
-            return redirect(reverse("visits:visit", args=[visit.uuid]) + "#note")
+        # Written from the workspace or beside the call: back there.
+        back = {"workspace": "visits:visit", "video": "visits:video"}.get(
+            request.POST.get("return_to", "")
+        )
+        if back:
+            return redirect(reverse(back, args=[visit.uuid]) + "#note")
         return redirect("visits:note", visit.uuid)
     return render(
         request, "visits/note.html", _note_context(visit, clinical_note, form)

@@ -23,6 +23,7 @@ from visits.services.visit_flow import (
     end_visit,
     save_intake,
     set_running_late,
+    start_note,
     waiting_status,
 )
 from visits.views.common import (
@@ -32,6 +33,7 @@ from visits.views.common import (
     refused,
     visit_page,
 )
+from visits.views.workspace import note_editor_form
 
 
 def next_step(request, visit: Visit) -> dict:
@@ -239,12 +241,14 @@ def video(request, visit):
             status=410 if not visit.is_active else 409,
             **next_step(request, visit),
         )
-    return render(
-        request,
-        "visits/video.html",
-        {
-            "visit": visit,
-            "join": join,
-            "is_clinician": visit.clinician_id == request.user.pk,
-        },
-    )
+    is_clinician = visit.clinician_id == request.user.pk
+    context = {"visit": visit, "join": join, "is_clinician": is_clinician}
+    if is_clinician:
+        # The clinician writes the note beside the call, as on the workspace.
+        note = start_note(visit=visit)
+        context |= {
+            "note": note,
+            "note_form": note_editor_form(note),
+            "return_to": "video",
+        }
+    return render(request, "visits/video.html", context)

@@ -57,6 +57,12 @@ def _intake(visit: Visit) -> tuple[list[tuple[str, str]], list[dict]]:
     return answers, scores
 
 
+def note_editor_form(note: ClinicalNote) -> NoteForm | None:
+    if note.is_signed:
+        return None
+    return NoteForm(initial={field: getattr(note, field) for field in NOTE_FIELDS})
+
+
 def workspace(request, visit: Visit):
     """Rendered by booking.visit_detail when the visit's own clinician opens it
     (the access policy has already let them in and logged the visit read)."""
@@ -112,9 +118,7 @@ def workspace(request, visit: Visit):
             "pending_refills": pending_refills,
             "past_notes": past_notes,
             "note": note,
-            "note_form": None
-            if note.is_signed
-            else NoteForm(initial={f: getattr(note, f) for f in NOTE_FIELDS}),
+            "note_form": note_editor_form(note),
             "admission_opens": admission_opens(visit),
             "can_admit_now": visit.status == Visit.Status.WAITING
             and now >= admission_opens(visit),
