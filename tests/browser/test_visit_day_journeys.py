@@ -203,3 +203,51 @@ def test_clinician_runs_the_visit_from_the_workspace_admitting_fifteen_minutes_e
         expect(doctor.get_by_text("write and sign")).to_have_count(0)
         shoot(doctor, "clinician-workspace-after")
         doctor_context.close()
+
+
+def test_every_visits_page_of_the_day_fits_a_phone(page, browser, live_server, clinic):
+    patient, clinician = clinic
+    visit = booked_visit(patient, clinician)
+    base = f"/visits/{visit.uuid}"
+    wellness = VisitType.objects.get(code="wellness")
+    sign_in(page, live_server, "patient")
+    page.goto(f"{live_server.url}/visits/book/")
+    page.get_by_label("Kind of visit").select_option(str(wellness.uuid))
+    page.get_by_role("button", name="Show free times").click()
+    doctor_context = browser.new_context()
+    doctor = doctor_context.new_page()
+    sign_in(doctor, live_server, "clinician", totp=True)
+    pages = [
+        (page, path)
+        for path in (
+            "/visits/",
+            "/visits/book/",
+            f"{base}/",
+            f"{base}/intake/",
+            f"{base}/consent/",
+            f"{base}/device-check/",
+            f"{base}/waiting-room/",
+            f"{base}/video/",  # refused: not admitted yet
+            f"{base}/summary/",
+            f"{base}/messages/",
+            f"{base}/cancel/",
+            f"{base}/reschedule/",
+            "/visits/refills/",
+        )
+    ] + [
+        (doctor, path)
+        for path in (
+            "/visits/",
+            f"{base}/",
+            f"{base}/note/",
+            f"{base}/admit/",  # refused: a GET
+            f"/visits/patients/{patient.uuid}/",
+            "/visits/refills/",
+        )
+    ]
+    for who, path in pages:
+        who.set_viewport_size({"width": 390, "height": 800})
+        who.goto(live_server.url + path)
+        fits = who.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+        assert fits, f"{path} overflows at 390 px"
+    doctor_context.close()
