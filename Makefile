@@ -32,7 +32,7 @@ run: seed
 	@echo "  Staff TOTP secret: JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP (current code: $(BIN)/python manage.py demo_totp)"
 	@echo "  Demo email is written to var/mail/"
 	@echo ""
-	EMAIL_URL=$${EMAIL_URL:-file://var/mail} PATH="$(abspath $(BIN)):$$PATH" $(BIN)/honcho start -f Procfile -p $(PORT)
+	EMAIL_URL=$${EMAIL_URL:-file://var/mail} BASE_URL=$${BASE_URL:-http://127.0.0.1:$(PORT)} PATH="$(abspath $(BIN)):$$PATH" $(BIN)/honcho start -f Procfile -p $(PORT)
 
 lint: install
 	$(BIN)/ruff check .

@@ -48,9 +48,12 @@ if not DEBUG and not ALLOWED_HOSTS:
     raise ConfigError(
         "ALLOWED_HOSTS", "must list the site's host names when DEBUG is off."
     )
-BASE_URL = env_str(
-    "BASE_URL", f"https://{ALLOWED_HOSTS[0]}" if not DEBUG else "http://127.0.0.1:8000"
-)
+# The portal's public address, for links in mail, calendar files, PDFs and QR codes.
+# In development it follows PORT (what `make run` and gunicorn serve on), so links
+# work on any port; in production it must be set, and ops.base_url_check refuses a
+# missing or malformed value (a system check error).
+PORT = env_int("PORT", 8000, minimum=1)
+BASE_URL = env_str("BASE_URL", f"http://127.0.0.1:{PORT}" if DEBUG else "").rstrip("/")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [

@@ -275,6 +275,10 @@ class Occurrence(models.Model):
     # Changed on its own (a RECURRENCE-ID override in calendar files).
     is_modified = models.BooleanField(default=False)
     ended_at = models.DateTimeField(null=True, blank=True)
+    # A host opened the room on the spot, outside the usual early-join window (a
+    # clinician admitting a checked-in patient early or late). The join window then
+    # runs from this moment for the sitting's full length plus the reconnect grace.
+    opened_at = models.DateTimeField(null=True, blank=True)
     # When the sweeper must next look at this occurrence; null = no reminder left.
     next_reminder_at = models.DateTimeField(null=True, blank=True)
 
@@ -303,11 +307,15 @@ class Occurrence(models.Model):
         return self.start + timedelta(minutes=self.duration_minutes)
 
     def window(self) -> tuple[datetime, datetime]:
-        """When people may join: early-join window before, reconnect grace after."""
-        return (
-            self.start - timedelta(minutes=settings.JITSI_EARLY_JOIN_MINUTES),
-            self.end + timedelta(minutes=settings.JITSI_RECONNECT_GRACE_MINUTES),
-        )
+        """When people may join: early-join window before, reconnect grace after;
+        widened to cover a room a host opened on the spot (`opened_at`)."""
+        grace = timedelta(minutes=settings.JITSI_RECONNECT_GRACE_MINUTES)
+        opens = self.start - timedelta(minutes=settings.JITSI_EARLY_JOIN_MINUTES)
+        closes = self.end + grace
+        if self.opened_at is not None:
+            opens = min(opens, self.opened_at)
+            closes = max(closes, self.opened_at + (self.end - self.start) + grace)
+        return opens, closes
 
 
 class Guest(models.Model):

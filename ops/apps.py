@@ -1,5 +1,8 @@
 from django.apps import AppConfig
+from django.core import checks
 from django.db.models.signals import post_migrate
+
+from ops.base_url_check import check_base_url
 
 
 def _install_schedules(sender, **kwargs) -> None:
@@ -19,3 +22,4 @@ class OpsConfig(AppConfig):
 
     def ready(self) -> None:
         post_migrate.connect(_install_schedules, dispatch_uid="ops.schedules")
+        checks.register(check_base_url)

@@ -5,7 +5,7 @@ patient2: their own booked visit. clinician -> specialist: a referral for patien
 """
 
 import io
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
@@ -16,6 +16,7 @@ from accounts.models import User
 from visits.models import (
     ClinicalNote,
     ClinicianProfile,
+    PatientProfile,
     Reading,
     Referral,
     Visit,
@@ -157,6 +158,10 @@ def seed() -> list[str]:
     clinician, specialist = people["clinician"], people["specialist"]
     lines = []
     if not Visit.objects.filter(patient=patient).exists():
+        # The clinician's workspace shows the patient's age.
+        PatientProfile.objects.get_or_create(
+            patient=patient, defaults={"date_of_birth": date(1971, 6, 14)}
+        )
         review = VisitType.objects.get(code="monitoring-review")
         past = _past_signed_visit(patient, clinician, review)
         start_care_relationship(clinician=clinician, patient=patient)

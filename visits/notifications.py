@@ -4,15 +4,13 @@ no visit type, reason, clinician specialty or note; only the time and a link.
 Called by visits.tasks.
 """
 
-from zoneinfo import ZoneInfo
-
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.urls import reverse
 from icalendar import Calendar, Event
 
-from accounts.local_time import format_time
+from accounts.local_time import format_time, format_time_pair
 
 CALENDAR_SUMMARY = "TeleCampus video visit"
 
@@ -48,10 +46,13 @@ def _send(template: str, to: str, context: dict, attachment: bytes | None = None
 
 
 def _visit_context(visit) -> dict:
+    # The recipient's own zone (their profile now, not the one at booking), then
+    # the clinic's when it differs; the same helper every page uses, so the mail,
+    # the pages and the calendar file agree to the minute.
     return {
-        "patient_start": visit.start.astimezone(ZoneInfo(visit.patient_time_zone)),
-        "patient_zone": visit.patient_time_zone,
+        "when": format_time_pair(visit.start, visit.patient, visit.time_zone),
         "url": visit_url(visit),
+        "book_url": settings.BASE_URL + reverse("visits:book"),
     }
 
 

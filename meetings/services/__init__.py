@@ -24,6 +24,7 @@ from meetings.services.joining import (
     guest_link,
     join_context,
     join_page_url,
+    open_room_now,
     record_portal_join,
     revoke_guest_link,
 )
@@ -72,6 +73,7 @@ __all__ = [
     "join_page_url",
     "move_meeting",
     "move_occurrence",
+    "open_room_now",
     "record_portal_join",
     "record_room_event",
     "regenerate_feed_secret",

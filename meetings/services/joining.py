@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core import signing
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -71,7 +72,9 @@ def current_occurrence(meeting: Meeting, now: datetime) -> Occurrence:
         + settings.MEETINGS_MAX_DURATION_MINUTES
     )
     candidates = meeting.occurrences.filter(
-        is_cancelled=False, start__lte=now + early, start__gte=now - late
+        Q(start__lte=now + early, start__gte=now - late)
+        | Q(opened_at__lte=now, opened_at__gte=now - late),
+        is_cancelled=False,
     ).order_by("start")
     for occurrence in candidates:
         opens, closes = occurrence.window()
@@ -185,13 +188,43 @@ def record_portal_join(
 
 
 @transaction.atomic
+def open_room_now(
+    *, meeting: Meeting, now: datetime | None = None, margin: timedelta
+) -> Occurrence:
+    """A host opens the sitting whose start is within `margin` of now, early or
+    late, so that everyone invited can join at once (a clinician admitting a
+    patient). JoinRefused when no sitting is that close."""
+    now = now or timezone.now()
+    longest = timedelta(minutes=settings.MEETINGS_MAX_DURATION_MINUTES)
+    occurrence = (
+        meeting.occurrences.select_for_update()
+        .filter(
+            is_cancelled=False,
+            ended_at__isnull=True,
+            start__lte=now + margin,
+            start__gte=now - margin - longest,
+        )
+        .order_by("start")
+        .first()
+    )
+    if meeting.status != Meeting.Status.SCHEDULED or occurrence is None:
+        raise TooEarly(_("This meeting cannot be opened now."))
+    if occurrence.end + margin < now:
+        raise Ended(_("This meeting has ended."))
+    if occurrence.opened_at is None:
+        occurrence.opened_at = now
+        occurrence.save(update_fields=["opened_at"])
+    return occurrence
+
+
+@transaction.atomic
 def end_meeting(*, meeting: Meeting) -> Meeting:
     """End the sitting under way (or the whole meeting when nothing else is ahead)."""
     now = timezone.now()
     early = timedelta(minutes=settings.JITSI_EARLY_JOIN_MINUTES)
-    meeting.occurrences.filter(start__lte=now + early, ended_at__isnull=True).update(
-        ended_at=now, next_reminder_at=None
-    )
+    meeting.occurrences.filter(
+        Q(start__lte=now + early) | Q(opened_at__lte=now), ended_at__isnull=True
+    ).update(ended_at=now, next_reminder_at=None)
     ahead = meeting.occurrences.filter(
         is_cancelled=False, ended_at__isnull=True, start__gt=now
     )

@@ -67,10 +67,41 @@ def test_production_settings_pass_check_deploy():
         DEBUG="0",
         SECRET_KEY=PRODUCTION_KEY,
         ALLOWED_HOSTS="portal.example.org",
+        BASE_URL="https://portal.example.org",
         EMAIL_URL="smtp://relay.example.org:587",
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("base_url", "error"),
+    [
+        (None, "ops.E001"),
+        ("portal.example.org", "ops.E002"),
+        ("https://portal.example.org/visits", "ops.E002"),
+    ],
+)
+def test_production_requires_a_well_formed_base_url(base_url, error):
+    env = {
+        "DEBUG": "0",
+        "SECRET_KEY": PRODUCTION_KEY,
+        "ALLOWED_HOSTS": "portal.example.org",
+        "EMAIL_URL": "smtp://relay.example.org:587",
+    }
+    if base_url is not None:
+        env["BASE_URL"] = base_url
+    result = manage("check", **env)
+    assert result.returncode != 0
+    assert error in result.stderr
+
+
+def test_development_links_follow_the_port():
+    result = manage(
+        "shell", "-c", "from django.conf import settings; print(settings.BASE_URL)",
+        PORT="8113",
+    )  # fmt: skip
+    assert result.stdout.strip().splitlines()[-1] == "http://127.0.0.1:8113"
 
 
 def test_production_refuses_console_mail_with_one_line():

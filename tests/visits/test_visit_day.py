@@ -95,8 +95,9 @@ def test_waiting_room_admission_and_video_tokens(
             "status": "waiting",
             "admitted": False,
             "running_late_minutes": 0,
+            "estimated_wait_minutes": 5,
             "message": "You are in the waiting room. The clinician will let you in "
-            "shortly.",
+            "shortly. Estimated wait: about 5 minutes.",
         }
         refused = client.get(f"/visits/{visit.uuid}/video/")
         assert refused.status_code == 409

@@ -3,6 +3,7 @@
 from visits.models.audit import AuditEvent
 from visits.models.catalogue import ConsentDocument, VisitType
 from visits.models.monitoring import Alert, Reading, Threshold
+from visits.models.patient import PatientProfile
 from visits.models.record import (
     Addendum,
     ClinicalNote,
@@ -26,6 +27,7 @@ __all__ = [
     "ConsentDocument",
     "Document",
     "FollowUpProposal",
+    "PatientProfile",
     "Reading",
     "Referral",
     "RefillRequest",

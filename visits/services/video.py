@@ -6,10 +6,18 @@ within the visit window); ending the visit ends the meeting so new joins fail.
 Called by services.visit_flow and the video view.
 """
 
+from datetime import datetime, timedelta
+
 from django.utils.translation import gettext as _
 
 from meetings.models import Meeting
-from meetings.services import JoinRefused, create_visit_room, end_meeting, join_context
+from meetings.services import (
+    JoinRefused,
+    create_visit_room,
+    end_meeting,
+    join_context,
+    open_room_now,
+)
 from visits.errors import VisitsError
 from visits.models import Visit
 
@@ -35,6 +43,15 @@ def ensure_room(visit: Visit):
         visit.meeting_uuid = meeting.uuid
         visit.save(update_fields=["meeting_uuid"])
     return meeting
+
+
+def open_room(visit: Visit, *, now: datetime, margin: timedelta) -> None:
+    """Admission opens the room there and then, so both join at once even when
+    the clinician admits before meetings' usual early-join window."""
+    try:
+        open_room_now(meeting=ensure_room(visit), now=now, margin=margin)
+    except JoinRefused as exc:
+        raise VideoRefused(str(exc.reason)) from None
 
 
 def close_room(visit: Visit) -> None:

@@ -4,11 +4,13 @@ Called by the visit views (patient and clinician) and demo.py. The video room
 itself comes from meetings through visits.services.video.
 """
 
+import math
 from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from visits.errors import VisitsError
 from visits.models import ClinicalNote, ConsentAcceptance, ConsentDocument, Visit
@@ -16,6 +18,11 @@ from visits.questionnaires import QUESTIONNAIRES, questionnaires_for, severity
 
 # Patients may check in this long before the start.
 CHECK_IN_OPENS = timedelta(minutes=30)
+# The clinician may admit a checked-in patient from this long before the start
+# until this long after the scheduled end; admitting opens the video room there and
+# then for both (meetings.open_room_now), for the visit's full length plus the
+# reconnect grace. Documented in README ("Visit day") and docs/decisions.
+ADMISSION_MARGIN = timedelta(minutes=30)
 
 
 class VisitStateError(VisitsError):
@@ -139,16 +146,52 @@ def set_running_late(*, visit: Visit, minutes: int) -> Visit:
     return visit
 
 
+def admission_opens(visit: Visit) -> datetime:
+    return visit.start - ADMISSION_MARGIN
+
+
+def admission_closes(visit: Visit) -> datetime:
+    return visit.end + ADMISSION_MARGIN
+
+
 @transaction.atomic
 def admit_patient(*, visit: Visit, now: datetime | None = None) -> Visit:
-    """The clinician lets the waiting patient into the video call."""
+    """The clinician lets the waiting patient into the video call, early or late
+    within ADMISSION_MARGIN of the visit; the room opens for both at once."""
     now = now or timezone.now()
     visit = Visit.objects.select_for_update().get(pk=visit.pk)
+    if visit.status == Visit.Status.IN_PROGRESS:
+        return visit
+    if visit.status == Visit.Status.BOOKED:
+        raise VisitStateError(
+            _(
+                "The patient has not checked in yet. You can admit them as soon as "
+                "they are in the waiting room."
+            )
+        )
     if visit.status != Visit.Status.WAITING:
         raise VisitStateError(_("The patient is not in the waiting room."))
+    if now < admission_opens(visit):
+        raise VisitStateError(
+            _(
+                "It is too early to admit the patient: you can admit them from "
+                "%(minutes)d minutes before the start."
+            )
+            % {"minutes": ADMISSION_MARGIN.seconds // 60}
+        )
+    if now > admission_closes(visit):
+        raise VisitStateError(
+            _(
+                "This visit's time has passed. Please send the patient a message "
+                "and propose a new visit."
+            )
+        )
     visit.status = Visit.Status.IN_PROGRESS
     visit.admitted_at = now
     visit.save(update_fields=["status", "admitted_at"])
+    from visits.services.video import open_room
+
+    open_room(visit, now=now, margin=ADMISSION_MARGIN)
     return visit
 
 
@@ -168,8 +211,19 @@ def end_visit(*, visit: Visit, now: datetime | None = None) -> Visit:
     return visit
 
 
-def waiting_status(visit: Visit) -> dict:
+def estimated_wait_minutes(visit: Visit, now: datetime | None = None) -> int | None:
+    """Minutes until the clinician is expected: the start, pushed back by the
+    delay they announced; None once the visit is no longer waiting."""
+    if visit.status not in (Visit.Status.BOOKED, Visit.Status.WAITING):
+        return None
+    now = now or timezone.now()
+    expected = visit.start + timedelta(minutes=visit.running_late_minutes)
+    return max(0, math.ceil((expected - now).total_seconds() / 60))
+
+
+def waiting_status(visit: Visit, now: datetime | None = None) -> dict:
     """What the waiting room shows; static/js/visits/waiting_room.js polls it."""
+    wait = estimated_wait_minutes(visit, now)
     if visit.status == Visit.Status.IN_PROGRESS:
         message = _("The clinician is ready for you. Joining the video call now.")
     elif visit.status == Visit.Status.WAITING and visit.running_late_minutes:
@@ -187,10 +241,20 @@ def waiting_status(visit: Visit) -> dict:
         message = _("You have not checked in yet.")
     else:
         message = _("This visit has ended.")
+    if visit.status == Visit.Status.WAITING:
+        if wait:
+            message += " " + ngettext(
+                "Estimated wait: about %(minutes)d minute.",
+                "Estimated wait: about %(minutes)d minutes.",
+                wait,
+            ) % {"minutes": wait}
+        else:
+            message += " " + _("The clinician can let you in at any moment.")
     return {
         "status": visit.status,
         "admitted": visit.status == Visit.Status.IN_PROGRESS,
         "running_late_minutes": visit.running_late_minutes,
+        "estimated_wait_minutes": wait,
         "message": message,
     }
 

@@ -2,7 +2,6 @@
 
 import uuid
 from datetime import timedelta
-from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -43,6 +42,7 @@ from visits.views.common import (
     remember_booking_type,
     remembered_booking_type,
 )
+from visits.views.workspace import workspace
 
 SEARCH_DAYS = 14
 
@@ -118,14 +118,14 @@ def _slot_choices(request, visit_type, clinicians=None):
         days=SEARCH_DAYS + 1,
         clinicians=clinicians,
     )
-    patient_zone = ZoneInfo(request.user.time_zone)
+    # Templates show each start through local_time_pair: the patient's zone,
+    # then the clinic's when it differs.
     return [
         {
             "value": f"{slot.clinician_uuid}|{slot.value}",
             "clinician": slot.clinician_name,
-            "clinic_time": slot.clinic_start,
+            "start": slot.start,
             "clinic_zone": slot.clinic_zone,
-            "patient_time": slot.start.astimezone(patient_zone),
         }
         for slot in slots[:200]
     ]
@@ -213,6 +213,8 @@ def book(request):
 @login_required
 def visit_detail(request, visit):
     visit = load_visit(request, visit, what="visit")
+    if visit.clinician_id == request.user.pk:
+        return workspace(request, visit)
     return render(
         request,
         "visits/visit_detail.html",
@@ -221,8 +223,6 @@ def visit_detail(request, visit):
             "is_patient": visit.patient_id == request.user.pk,
             "is_clinician": visit.clinician_id == request.user.pk,
             "can_change": can_change(visit),
-            "patient_start": visit.start.astimezone(ZoneInfo(visit.patient_time_zone)),
-            "clinic_start": visit.start.astimezone(ZoneInfo(visit.time_zone)),
         },
     )
 

@@ -1,7 +1,8 @@
 """Loading objects through the access policy, shared by every visits view."""
 
-from django.http import HttpResponseNotAllowed
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from visits.access import CARE_TEAM, PATIENT_AND_CARE, authorize, refuse
@@ -63,19 +64,47 @@ def load_visit_as_its_clinician(request, visit_uuid, *, what: str, write=True):
     return visit
 
 
-def post_only(request):
-    """Checked after the access policy, so a stranger still gets 404, not 405."""
+def post_only(request, *, next_url: str = "", next_label: str = ""):
+    """Checked after the access policy, so a stranger still gets 404, not 405.
+    A person who lands here by address gets a page with a way on, not a blank 405."""
     if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
+        response = refused(
+            request,
+            _("This address only takes a button press from a visits page."),
+            status=405,
+            next_url=next_url,
+            next_label=next_label,
+        )
+        response["Allow"] = "POST"
+        return response
     return None
 
 
-def refused(request, message: str, *, status: int = 409, back: str = ""):
+def refused(
+    request,
+    message: str,
+    *,
+    status: int = 409,
+    back: str = "",
+    next_url: str = "",
+    next_label: str = "",
+):
     """A clear message page for an action the state does not allow (4xx, never
-    500); `back` names the URL of the page to go back to, if not the visits home."""
+    500). It always offers a way on: `next_url`/`next_label` name the next step
+    (the waiting room, the visit, booking), else `back` (a URL name), else the
+    visits home."""
     return render(
         request,
         "visits/refused.html",
-        {"message": message, "back": back},
+        {
+            "message": message,
+            "back": back,
+            "next_url": next_url,
+            "next_label": next_label,
+        },
         status=status,
     )
+
+
+def visit_page(visit: Visit) -> str:
+    return reverse("visits:visit", args=[visit.uuid])

@@ -1,9 +1,12 @@
 """Notes and addenda, after-visit summaries, messages, follow-ups and refills."""
 
+import uuid
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -64,6 +67,12 @@ def note(request, visit):
                 _note_context(visit, clinical_note, form),
                 status=409,
             )
+        # Written from the workspace or beside the call: back there.
+        back = {"workspace": "visits:visit", "video": "visits:video"}.get(
+            request.POST.get("return_to", "")
+        )
+        if back:
+            return redirect(reverse(back, args=[visit.uuid]) + "#note")
         return redirect("visits:note", visit.uuid)
     return render(
         request, "visits/note.html", _note_context(visit, clinical_note, form)
@@ -79,6 +88,13 @@ def _note_context(visit, clinical_note, form):
         "follow_up_form": FollowUpForm(),
         "addenda": clinical_note.addenda.select_related("author"),
     }
+
+
+def _uuid_or_none(value) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        return None
 
 
 @login_required
@@ -100,12 +116,14 @@ def addendum(request, visit):
     return redirect("visits:note", visit.uuid)
 
 
-def _summary_context(visit):
+def _summary_context(visit, viewer):
     clinical_note = ClinicalNote.objects.filter(
         visit=visit, signed_at__isnull=False
     ).first()
     return {
         "visit": visit,
+        # Times in the page and the PDF are the reader's (accounts.local_time).
+        "viewer": viewer,
         "note": clinical_note,
         "addenda": clinical_note.addenda.select_related("author")
         if clinical_note
@@ -117,13 +135,13 @@ def _summary_context(visit):
 @login_required
 def summary(request, visit):
     visit = load_visit(request, visit, what="after_visit_summary")
-    return render(request, "visits/summary.html", _summary_context(visit))
+    return render(request, "visits/summary.html", _summary_context(visit, request.user))
 
 
 @login_required
 def summary_pdf(request, visit):
     visit = load_visit(request, visit, what="after_visit_summary")
-    context = _summary_context(visit)
+    context = _summary_context(visit, request.user)
     if context["note"] is None:
         return refused(
             request,
@@ -286,6 +304,15 @@ def refill_decide(request, refill):
             form.add_error(None, exc.message)
         else:
             messages.success(request, _("Your decision was sent to the patient."))
+            # Decided from the visit workspace: back to that visit.
+            back = Visit.objects.filter(
+                uuid=_uuid_or_none(request.POST.get("return_visit")),
+                clinician=request.user,
+                patient=found.patient,
+            ).first()
+            if back is not None:
+                workspace = reverse("visits:visit", args=[back.uuid])
+                return redirect(f"{workspace}#medicines")
             return redirect("visits:refills")
     return render(
         request,

@@ -4,12 +4,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from visits.access import PATIENT_ONLY
 from visits.audit import client_ip
 from visits.errors import VisitsError
 from visits.forms import ConsentForm, IntakeForm
+from visits.models import ClinicalNote, Visit
 from visits.services.video import join_for
 from visits.services.visit_flow import (
     ConsentRequired,
@@ -21,6 +23,7 @@ from visits.services.visit_flow import (
     end_visit,
     save_intake,
     set_running_late,
+    start_note,
     waiting_status,
 )
 from visits.views.common import (
@@ -28,7 +31,28 @@ from visits.views.common import (
     load_visit_as_its_clinician,
     post_only,
     refused,
+    visit_page,
 )
+from visits.views.workspace import note_editor_form
+
+
+def next_step(request, visit: Visit) -> dict:
+    """Where a refused person goes on from here: the refusal page's button."""
+    if request.user.pk != visit.patient_id:
+        return {"next_url": visit_page(visit), "next_label": _("Back to the visit")}
+    if visit.status in (Visit.Status.CANCELLED, Visit.Status.NO_SHOW):
+        return {"next_url": reverse("visits:book"), "next_label": _("Book a new visit")}
+    if visit.status == Visit.Status.COMPLETED:
+        return {
+            "next_url": reverse("visits:summary", args=[visit.uuid]),
+            "next_label": _("Read the after-visit summary"),
+        }
+    if visit.status in (Visit.Status.WAITING, Visit.Status.IN_PROGRESS):
+        return {
+            "next_url": reverse("visits:waiting_room", args=[visit.uuid]),
+            "next_label": _("Go to the waiting room"),
+        }
+    return {"next_url": visit_page(visit), "next_label": _("Back to your visit")}
 
 
 @login_required
@@ -41,13 +65,17 @@ def intake(request, visit):
         write=request.method == "POST",
     )
     if not visit.is_active:
-        return refused(request, _("This visit is no longer open for questions."))
+        return refused(
+            request,
+            _("This visit is no longer open for questions."),
+            **next_step(request, visit),
+        )
     form = IntakeForm(request.POST or None, visit_type=visit.visit_type)
     if request.method == "POST" and form.is_valid():
         try:
             save_intake(visit=visit, answers=form.answers(), scores=form.scores())
         except VisitsError as exc:
-            return refused(request, exc.message)
+            return refused(request, exc.message, **next_step(request, visit))
         messages.success(request, _("Thank you. Your answers were saved."))
         return redirect("visits:consent", visit.uuid)
     return render(
@@ -75,7 +103,12 @@ def consent(request, visit):
                 visit=visit, document=document, ip_address=client_ip(request)
             )
         except VisitsError as exc:
-            return refused(request, exc.message)
+            return refused(
+                request,
+                exc.message,
+                next_url=reverse("visits:consent", args=[visit.uuid]),
+                next_label=_("Read the consent again"),
+            )
         messages.success(request, _("Thank you for accepting the consent."))
         return redirect("visits:device_check", visit.uuid)
     return render(
@@ -118,7 +151,14 @@ def waiting_room(request, visit):
             messages.warning(request, exc.message)
             return redirect("visits:consent", visit.uuid)
         except VisitsError as exc:
-            return refused(request, exc.message)
+            if visit.is_active:
+                return refused(
+                    request,
+                    exc.message,
+                    next_url=visit_page(visit),
+                    next_label=_("Back to your visit"),
+                )
+            return refused(request, exc.message, **next_step(request, visit))
         return redirect("visits:waiting_room", visit.uuid)
     return render(
         request,
@@ -135,31 +175,36 @@ def status(request, visit):
 
 @login_required
 def admit(request, visit):
+    """Admitting opens the room for both at once; the clinician goes straight in
+    and the patient's waiting room follows by itself."""
     visit = load_visit_as_its_clinician(request, visit, what="visit")
-    if response := post_only(request):
+    if response := post_only(request, **next_step(request, visit)):
         return response
     try:
         admit_patient(visit=visit)
     except VisitsError as exc:
-        return refused(request, exc.message)
+        return refused(request, exc.message, **next_step(request, visit))
     return redirect("visits:video", visit.uuid)
 
 
 @login_required
 def running_late(request, visit):
     visit = load_visit_as_its_clinician(request, visit, what="visit")
-    if response := post_only(request):
+    if response := post_only(request, **next_step(request, visit)):
         return response
     try:
         minutes = int(request.POST.get("minutes", "0"))
     except ValueError:
         return refused(
-            request, _("Please give the delay in whole minutes."), status=400
+            request,
+            _("Please give the delay in whole minutes."),
+            status=400,
+            **next_step(request, visit),
         )
     try:
         set_running_late(visit=visit, minutes=minutes)
     except VisitsError as exc:
-        return refused(request, exc.message)
+        return refused(request, exc.message, **next_step(request, visit))
     messages.success(request, _("The patient sees that you are running late."))
     return redirect("visits:visit", visit.uuid)
 
@@ -167,14 +212,19 @@ def running_late(request, visit):
 @login_required
 def end(request, visit):
     visit = load_visit_as_its_clinician(request, visit, what="visit")
-    if response := post_only(request):
+    if response := post_only(request, **next_step(request, visit)):
         return response
     try:
         end_visit(visit=visit)
     except VisitsError as exc:
-        return refused(request, exc.message)
-    messages.success(request, _("The visit has ended. Please write and sign the note."))
-    return redirect("visits:note", visit.uuid)
+        return refused(request, exc.message, **next_step(request, visit))
+    if ClinicalNote.objects.filter(visit=visit, signed_at__isnull=False).exists():
+        messages.success(request, _("The visit has ended. The note is already signed."))
+    else:
+        messages.success(
+            request, _("The visit has ended. Please finish and sign the note.")
+        )
+    return redirect(visit_page(visit) + "#note")
 
 
 @login_required
@@ -185,17 +235,25 @@ def video(request, visit):
             request,
             _("Only the patient and their clinician join the call."),
             status=403,
+            **next_step(request, visit),
         )
     try:
         join = join_for(visit, request.user)
     except VisitsError as exc:
-        return refused(request, exc.message, status=410 if not visit.is_active else 409)
-    return render(
-        request,
-        "visits/video.html",
-        {
-            "visit": visit,
-            "join": join,
-            "is_clinician": visit.clinician_id == request.user.pk,
-        },
-    )
+        return refused(
+            request,
+            exc.message,
+            status=410 if not visit.is_active else 409,
+            **next_step(request, visit),
+        )
+    is_clinician = visit.clinician_id == request.user.pk
+    context = {"visit": visit, "join": join, "is_clinician": is_clinician}
+    if is_clinician:
+        # The clinician writes the note beside the call, as on the workspace.
+        note = start_note(visit=visit)
+        context |= {
+            "note": note,
+            "note_form": note_editor_form(note),
+            "return_to": "video",
+        }
+    return render(request, "visits/video.html", context)
