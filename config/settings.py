@@ -84,8 +84,9 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "csp",
-    # Queue
+    # Queue and the mail outbox
     "django_q",
+    "post_office",
     # Django
     "django.contrib.admin",
     "django.contrib.auth",
@@ -248,6 +249,30 @@ DEFAULT_FROM_EMAIL = env_str(
     "DEFAULT_FROM_EMAIL", "TeleCampus <no-reply@telecampus.example>"
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# One durable outbox for every message the portal sends (docs/decisions/0006): the
+# EMAIL_BACKEND every send_mail() and EmailMessage.send() goes through only stores
+# the message (django-post-office's Email table), so no page fails because the
+# mail server is down. ops.tasks.send_queued_email_task delivers through
+# EMAIL_DELIVERY_BACKEND, the one EMAIL_URL names, retrying with backoff; messages
+# given up on stay "failed" in the Django admin (Post Office > Emails) to requeue.
+EMAIL_DELIVERY_BACKEND = _email["EMAIL_BACKEND"]
+EMAIL_BACKEND = "post_office.EmailBackend"
+# Delivery attempts before a message is given up: 1, 2, 4 ... minutes apart, at
+# most an hour, so the default 12 tries span about six hours.
+EMAIL_MAX_ATTEMPTS = env_int("EMAIL_MAX_ATTEMPTS", 12, minimum=1)
+EMAIL_RETRY_MAX_MINUTES = env_int("EMAIL_RETRY_MAX_MINUTES", 60, minimum=1)
+# Delivered messages (with their links) are deleted after this many days.
+EMAIL_KEEP_SENT_DAYS = env_int("EMAIL_KEEP_SENT_DAYS", 30, minimum=1)
+POST_OFFICE = {
+    "BACKENDS": {"default": EMAIL_DELIVERY_BACKEND},
+    "DEFAULT_PRIORITY": "medium",
+    # Retries are ours (ops.outbox), with backoff and a cross-worker claim.
+    "MAX_RETRIES": 0,
+    "LOG_LEVEL": 2,
+    # A message re-sent after a crash keeps its Message-ID: mail clients show it once.
+    "MESSAGE_ID_ENABLED": True,
+    "MESSAGE_ID_FQDN": env_str("EMAIL_MESSAGE_ID_DOMAIN", "telecampus.example"),
+}
 
 # --- Internationalisation -----------------------------------------------------
 LANGUAGE_CODE = "en"

@@ -12,10 +12,22 @@ def _install_schedules(sender, **kwargs) -> None:
     install_schedules()
 
 
+def _deliver_soon(sender, **kwargs) -> None:
+    # A message was stored in the outbox: deliver it once the sender's transaction
+    # commits (the row is invisible to the worker before), not a minute later.
+    from django.db import transaction
+    from django_q.tasks import async_task
+
+    transaction.on_commit(lambda: async_task("ops.tasks.send_queued_email_task"))
+
+
 class OpsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "ops"
     verbose_name = "Operations"
 
     def ready(self) -> None:
+        from post_office.signals import email_queued
+
         post_migrate.connect(_install_schedules, dispatch_uid="ops.schedules")
+        email_queued.connect(_deliver_soon, dispatch_uid="ops.deliver_soon")
