@@ -67,6 +67,8 @@ def external_api_url() -> str:
 class Participant:
     id: str
     name: str
+    # Empty leaves the address out of the token: Jitsi shows it to the others in the
+    # room and its web client derives a Gravatar request from it.
     email: str
     moderator: bool
 
@@ -105,13 +107,14 @@ def mint_token(
             "user": {
                 "id": participant.id,
                 "name": participant.name,
-                "email": participant.email,
                 "moderator": participant.moderator,
                 "affiliation": "owner" if participant.moderator else "member",
             },
             "features": dict(enabled_features),
         },
     }
+    if participant.email:
+        payload["context"]["user"]["email"] = participant.email
     headers = {"typ": "JWT"}
     if algorithm() == "RS256":
         headers["kid"] = settings.JITSI_KID

@@ -29,5 +29,7 @@ class OpsConfig(AppConfig):
     def ready(self) -> None:
         from post_office.signals import email_queued
 
+        from ops import checks  # noqa: F401 - registers the production checks
+
         post_migrate.connect(_install_schedules, dispatch_uid="ops.schedules")
         email_queued.connect(_deliver_soon, dispatch_uid="ops.deliver_soon")

@@ -58,16 +58,106 @@ def test_malformed_variables_stop_start_up_naming_the_variable(env, variable):
     assert variable in lines[0]
 
 
+def ed25519_pem() -> str:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    return (
+        Ed25519PrivateKey.generate()
+        .private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+        .decode()
+    )
+
+
+# Everything production needs, each secret a fresh random one.
+PRODUCTION_SECRETS = {
+    "EMAIL_URL": "smtp://relay.example.org:587",
+    "JITSI_APP_ID": "telecampus",
+    "JITSI_APP_SECRET": secrets.token_urlsafe(48),
+    "JITSI_WEBHOOK_SECRET": secrets.token_urlsafe(48),
+    "CERTIFICATES_SIGNING_KEY": ed25519_pem(),
+}
+PRODUCTION = {
+    "DEBUG": "0",
+    "SECRET_KEY": PRODUCTION_KEY,
+    "ALLOWED_HOSTS": "portal.example.org",
+    **PRODUCTION_SECRETS,
+}
+
+
 def test_production_settings_pass_check_deploy():
-    result = manage(
-        "check",
-        "--deploy",
-        "--fail-level",
-        "WARNING",
-        DEBUG="0",
-        SECRET_KEY=PRODUCTION_KEY,
-        ALLOWED_HOSTS="portal.example.org",
-        EMAIL_URL="smtp://relay.example.org:587",
+    result = manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("missing", "replacement", "error_id", "words"),
+    [
+        ("EMAIL_URL", "file:///tmp/telecampus-mail", "ops.E001", "mail server"),
+        ("JITSI_APP_SECRET", "", "ops.E002", "Jitsi tokens are not configured"),
+        ("JITSI_APP_ID", "", "ops.E002", "Jitsi tokens are not configured"),
+        ("JITSI_APP_SECRET", "short", "ops.E003", "can be forged"),
+        ("JITSI_WEBHOOK_SECRET", "", "ops.E005", "JITSI_WEBHOOK_SECRET is not set"),
+        ("CERTIFICATES_SIGNING_KEY", "", "ops.E006", "CERTIFICATES_SIGNING_KEY"),
+        ("CERTIFICATES_SIGNING_KEY", "not a key", "ops.E007", "cannot be used"),
+    ],
+)
+def test_check_deploy_names_each_missing_production_secret(
+    missing, replacement, error_id, words
+):
+    result = manage("check", "--deploy", **{**PRODUCTION, missing: replacement})
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert f"({error_id}) " in result.stderr and words in result.stderr
+    assert result.stderr.count("(ops.E") == 1, result.stderr
+
+
+def test_check_deploy_lists_every_missing_secret_at_once():
+    bare = {k: v for k, v in PRODUCTION.items() if k not in PRODUCTION_SECRETS}
+    result = manage("check", "--deploy", **bare, EMAIL_URL="file:///tmp/mail")
+    assert result.returncode == 1
+    for error_id in ("ops.E001", "ops.E002", "ops.E005", "ops.E006"):
+        assert f"({error_id})" in result.stderr, result.stderr
+
+
+def test_development_has_no_production_errors():
+    result = manage("check", "--deploy", DEBUG="1")
+    assert "(ops.E" not in result.stdout + result.stderr
+
+
+def readme_production_check() -> str:
+    readme = (ROOT / "README.md").read_text()
+    start = readme.index("<!-- production-check -->")
+    block = readme[start:].split("```sh\n", 1)[1].split("```", 1)[0]
+    return block
+
+
+def test_the_readme_production_check_command_works():
+    """The README's production line, run as written (in the project folder)."""
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k
+        not in {
+            "DATABASE_URL",
+            "DEBUG",
+            "SECRET_KEY",
+            "EMAIL_URL",
+            "DJANGO_ALLOW_ASYNC_UNSAFE",
+        }
+        and not k.startswith(("JITSI_", "CERTIFICATES_"))
+    }
+    result = subprocess.run(  # noqa: S603 - the README's own command
+        ["/bin/bash", "-euo", "pipefail", "-c", readme_production_check()],  # noqa: S607
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
