@@ -183,3 +183,10 @@ def test_start_up_errors_do_not_print_passwords():
     assert "EMAIL_URL" in result.stderr
     assert "s3cret-pw" not in result.stderr
     assert "mailer:***@" in result.stderr
+
+
+def test_behind_the_tls_proxy_throttling_reads_the_clients_address():
+    """Without it, every sign-in behind nginx shares the proxy's address."""
+    show = "from django.conf import settings as s; print(s.ALLAUTH_TRUSTED_PROXY_COUNT)"
+    result = manage("shell", "-c", show, **PRODUCTION)
+    assert result.stdout.strip() == "1", result.stderr
