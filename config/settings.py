@@ -351,6 +351,7 @@ if env_bool("BEHIND_TLS_PROXY", default=not DEBUG):
     # Behind the proxy every request comes from its address: throttling by address
     # must read the client's from the X-Forwarded-For entry the proxy appended.
     ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 1, minimum=0)
+    RATELIMIT_IP_META_KEY = "accounts.client_ip.client_ip"
 
 JITSI_DOMAIN = env_str("JITSI_DOMAIN", "meet.jit.si")
 _JITSI_ORIGIN = f"https://{JITSI_DOMAIN}"

@@ -224,3 +224,18 @@ def test_behind_the_tls_proxy_addresses_come_from_x_forwarded_for(client, settin
         **proxy,
     )
     assert response.status_code == 302
+
+
+def test_certificate_verification_throttles_the_client_not_the_proxy(rf, settings):
+    from accounts.client_ip import client_ip
+
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    request = rf.get(
+        "/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.50, 198.51.100.9"
+    )
+    assert client_ip(request) == "198.51.100.9"
+    request = rf.get("/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="junk")
+    assert client_ip(request) == "127.0.0.1"
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 0
+    request = rf.get("/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.50")
+    assert client_ip(request) == "127.0.0.1"

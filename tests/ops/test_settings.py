@@ -188,5 +188,9 @@ def test_start_up_errors_do_not_print_passwords():
 def test_behind_the_tls_proxy_throttling_reads_the_clients_address():
     """Without it, every sign-in behind nginx shares the proxy's address."""
     show = "from django.conf import settings as s; print(s.ALLAUTH_TRUSTED_PROXY_COUNT)"
+    show += "; print(s.RATELIMIT_IP_META_KEY)"
     result = manage("shell", "-c", show, **PRODUCTION)
-    assert result.stdout.strip().splitlines()[-1] == "1", result.stderr
+    assert result.stdout.strip().splitlines()[-2:] == [
+        "1",
+        "accounts.client_ip.client_ip",
+    ], result.stderr
