@@ -22,7 +22,7 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 from post_office.connections import connections
-from post_office.models import STATUS, Email
+from post_office.models import STATUS, Attachment, Email
 
 logger = logging.getLogger(__name__)
 
@@ -123,10 +123,14 @@ def send_queued_email(*, now: datetime | None = None) -> dict[str, int]:
 
 
 def delete_old_sent_email(*, now: datetime | None = None) -> int:
-    """Forget delivered messages after EMAIL_KEEP_SENT_DAYS: they hold sign-in links."""
+    """Forget delivered messages after EMAIL_KEEP_SENT_DAYS: they hold sign-in links
+    and calendar files. Their attachments' files go with them."""
     now = now or timezone.now()
     cutoff = now - timedelta(days=settings.EMAIL_KEEP_SENT_DAYS)
     # Failed and waiting messages stay: someone may still requeue them.
     old_sent = Email.objects.filter(status=STATUS.sent, created__lt=cutoff)
-    deleted, _ = old_sent.delete()
-    return deleted
+    _total, deleted = old_sent.delete()
+    for attachment in Attachment.objects.filter(emails=None)[:1000]:
+        attachment.file.delete(save=False)
+        attachment.delete()
+    return deleted.get("post_office.Email", 0)

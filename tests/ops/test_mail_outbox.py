@@ -299,3 +299,21 @@ def test_the_sweeper_schedule_is_installed(db):
     assert Schedule.objects.get(name="mail outbox").func == (
         "ops.tasks.send_queued_email_task"
     )
+
+
+def test_delivered_mail_and_its_attachments_are_forgotten_after_a_while(
+    settings, smtp_port, tmp_path
+):
+    from django.core.mail import EmailMessage
+
+    message = EmailMessage("Your visit", "Body", to=["someone@example.org"])
+    message.attach("visit.ics", b"BEGIN:VCALENDAR", "text/calendar")
+    message.send()
+    email = Email.objects.get()
+    stored = Path(email.attachments.get().file.path)
+    assert stored.exists()
+    Email.objects.filter(pk=email.pk).update(status=STATUS.sent)
+    later = timezone.now() + timedelta(days=settings.EMAIL_KEEP_SENT_DAYS + 1)
+    assert outbox.delete_old_sent_email(now=later) == 1
+    assert not Email.objects.exists()
+    assert not stored.exists()
