@@ -226,7 +226,7 @@ def main() -> int:
     quick = os.environ.get("BENCH_QUICK") == "1"
     parser = argparse.ArgumentParser()
     parser.add_argument("--count", type=int, default=5 if quick else 500)
-    parser.add_argument("--memory-count", type=int, default=10 if quick else 5000)
+    parser.add_argument("--memory-count", type=int, default=0 if quick else 5000)
     parser.add_argument("--phase")
     parser.add_argument("--dir")
     args = parser.parse_args()
