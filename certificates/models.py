@@ -1,3 +1,4 @@
+import secrets
 import uuid
 
 from django.conf import settings
@@ -97,7 +98,14 @@ class CertificateTemplate(models.Model):
 
 
 def _pdf_path(instance, filename: str) -> str:
-    return f"certificates/{instance.uuid.hex[:2]}/{instance.uuid}.pdf"
+    # Random, not the certificate's UUID: the UUID is in download URLs and emails,
+    # and a stored path must not be derivable from anything a person has seen.
+    name = secrets.token_hex(16)
+    return f"certificates/{name[:2]}/{name}.pdf"
+
+
+def _transcript_path(instance, filename: str) -> str:
+    return f"transcripts/{secrets.token_hex(16)}.pdf"
 
 
 class CertificateQuerySet(models.QuerySet):
@@ -212,7 +220,7 @@ class Transcript(models.Model):
     date_to = models.DateField()
     snapshot = models.JSONField()
     snapshot_sha256 = models.CharField(max_length=64)
-    pdf = models.FileField(upload_to="transcripts/", max_length=200)
+    pdf = models.FileField(upload_to=_transcript_path, max_length=200)
     pdf_sha256 = models.CharField(max_length=64)
     issued_at = models.DateTimeField()
 

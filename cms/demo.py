@@ -1,4 +1,5 @@
-"""Demo patient education: topics, six reviewed articles, two in Spanish, one alert.
+"""Demo patient education: six topics and six reviewed articles, each in English and
+Spanish, and one alert with its Spanish wording.
 
 seed_demo (ops) calls seed() after accounts created the personas. Idempotent: pages
 are found by slug and the alert by title. Content is published as the reviewer
@@ -21,13 +22,13 @@ def seed() -> list[str]:
     lines = []
     topics = {spec["slug"]: _topic(home, spec, reviewer) for spec in TOPICS}
     spanish = Locale.objects.get(language_code="es")
+    for spec in TOPICS:
+        _translate_topic(topics[spec["slug"]], spec, spanish, reviewer)
     for spec in ARTICLES:
         article = _article(topics[spec["topic"]], spec, reviewer)
         lines.append(f"article {article.title}")
-        if "es" in spec:
-            topic_spec = next(t for t in TOPICS if t["slug"] == spec["topic"])
-            translated = _translate(article, spec["es"], topic_spec, spanish, reviewer)
-            lines.append(f"Spanish article {translated.title}")
+        translated = _translate(article, spec["es"], spanish, reviewer)
+        lines.append(f"Spanish article {translated.title}")
     alert = _alert(reviewer)
     lines.append(f"alert {alert.title}")
     return lines
@@ -68,16 +69,21 @@ def _article(topic, spec, reviewer) -> ArticlePage:
     return article
 
 
-def _translate(article, es, topic_spec, spanish, reviewer) -> ArticlePage:
+def _translate_topic(topic, spec, spanish, reviewer) -> TopicIndexPage:
+    existing = topic.get_translation_or_none(spanish)
+    if existing:
+        return existing
+    spanish_topic = topic.copy_for_translation(spanish)
+    spanish_topic.title = spec["es_title"]
+    spanish_topic.intro = spec["es_intro"]
+    _publish(spanish_topic, reviewer)
+    return spanish_topic
+
+
+def _translate(article, es, spanish, reviewer) -> ArticlePage:
     existing = article.get_translation_or_none(spanish)
     if existing:
         return existing
-    topic = article.get_parent().specific
-    if topic.get_translation_or_none(spanish) is None:
-        spanish_topic = topic.copy_for_translation(spanish)
-        spanish_topic.title = topic_spec["es_title"]
-        spanish_topic.intro = topic_spec["es_intro"]
-        _publish(spanish_topic, reviewer)
     translated = article.copy_for_translation(spanish)
     translated.title = es["title"]
     translated.summary = es["summary"]
@@ -89,6 +95,12 @@ def _translate(article, es, topic_spec, spanish, reviewer) -> ArticlePage:
 def _alert(reviewer) -> Alert:
     existing = Alert.objects.filter(title=ALERT["title"]).first()
     if existing:
+        if not existing.title_es:  # a database seeded before alerts had Spanish
+            Alert.objects.filter(pk=existing.pk).update(
+                title_es=ALERT["title_es"],
+                areas_es=ALERT["areas_es"],
+                body_es=ALERT["body_es"],
+            )
         return existing
     now = timezone.now()
     alert = Alert(
@@ -96,6 +108,9 @@ def _alert(reviewer) -> Alert:
         severity=AlertSeverity.ADVISORY,
         areas=ALERT["areas"],
         body=ALERT["body"],
+        title_es=ALERT["title_es"],
+        areas_es=ALERT["areas_es"],
+        body_es=ALERT["body_es"],
         links=[("link", link) for link in ALERT["links"]],
         start=now - datetime.timedelta(hours=1),
         end=now + datetime.timedelta(days=60),

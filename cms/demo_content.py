@@ -1,5 +1,6 @@
 # ruff: noqa: E501 - patient-education prose reads better unwrapped
-"""Demo patient-education text for seed_demo (plain language, grade 6 to 8).
+"""Demo patient-education text for seed_demo (plain language, grade 6 to 8), every
+topic and article in English and Spanish.
 
 Each article is a dict the demo turns into an ArticlePage; bodies are lists of
 (block type, value) pairs in ArticleBodyBlock's shape.
@@ -24,21 +25,29 @@ TOPICS = [
         "slug": "urgent-care-by-video",
         "title": "Urgent care by video",
         "intro": "Which problems a video urgent-care visit can handle, and when to go in person.",
+        "es_title": "Atención urgente por video",
+        "es_intro": "Qué problemas se pueden atender en una visita urgente por video y cuándo ir en persona.",
     },
     {
         "slug": "nutrition",
         "title": "Nutrition",
         "intro": "Eating well, with help from a dietitian.",
+        "es_title": "Nutrición",
+        "es_intro": "Comer bien, con la ayuda de un dietista.",
     },
     {
         "slug": "mental-health",
         "title": "Mental health",
         "intro": "Stress, mood, worry and getting support, including counselling online.",
+        "es_title": "Salud mental",
+        "es_intro": "Estrés, estado de ánimo, preocupación y cómo recibir apoyo, también con terapia en línea.",
     },
     {
         "slug": "eye-care",
         "title": "Eye care",
         "intro": "Keeping your eyes and your sight healthy.",
+        "es_title": "Cuidado de los ojos",
+        "es_intro": "Cómo mantener sanos los ojos y la vista.",
     },
 ]
 
@@ -310,6 +319,38 @@ ARTICLES = [
         ],
         "references": "<ul><li>American College of Emergency Physicians. When to go "
         "to the emergency department.</li></ul>",
+        "es": {
+            "title": "¿Atención urgente por video o sala de emergencias?",
+            "summary": "Muchos problemas comunes se pueden tratar por video. Algunas señales "
+            "significan que necesita ir a la sala de emergencias de inmediato.",
+            "body": [
+                (
+                    "paragraph",
+                    "<p>Una visita urgente por video es una forma rápida de recibir atención "
+                    "para problemas que no ponen en peligro la vida. A menudo puede recibir "
+                    "consejos y, si hace falta, una receta enviada a su farmacia.</p>"
+                    "<h2>Problemas que una visita por video suele atender</h2>"
+                    "<ul><li><strong>Sarpullidos</strong> leves. Su profesional clínico le "
+                    "pedirá verlos en la cámara.</li>"
+                    "<li><strong>Dolor de espalda</strong> después de levantar algo, sin "
+                    "entumecimiento ni debilidad.</li>"
+                    "<li><strong>Infección de la vejiga</strong> en mujeres que no están "
+                    "embarazadas: ardor al orinar o ganas de orinar seguido.</li>"
+                    "<li>Resfriados, tos, dolor de garganta, conjuntivitis y alergias.</li></ul>",
+                ),
+                (
+                    "callout",
+                    {
+                        "severity": "emergency",
+                        "heading": "Vaya a la sala de emergencias o llame al 911",
+                        "text": "<ul><li>Dolor o presión en el pecho, o dificultad para respirar.</li>"
+                        "<li>Señales de un derrame cerebral: cara caída, debilidad en un brazo, "
+                        "dificultad para hablar.</li>"
+                        "<li>Sangrado fuerte, un golpe en la cabeza o pensamientos de hacerse daño.</li></ul>",
+                    },
+                ),
+            ],
+        },
     },
     {
         "key": "nutrition",
@@ -352,6 +393,36 @@ ARTICLES = [
         "references": "<ul><li>Academy of Nutrition and Dietetics. What is a "
         "registered dietitian nutritionist?</li><li>U.S. Department of Agriculture. "
         "MyPlate.</li></ul>",
+        "es": {
+            "title": "Asesoría de nutrición por video: qué esperar",
+            "summary": "Un dietista registrado puede ayudarle a comer bien para sus metas de "
+            "salud. Así funciona una visita por video con un dietista.",
+            "body": [
+                (
+                    "paragraph",
+                    "<p>Un dietista registrado es un experto en alimentación y nutrición. Puede "
+                    "ayudarle si tiene diabetes, presión arterial alta, colesterol alto o "
+                    "alergias a alimentos, o si quiere llegar a un peso saludable.</p>"
+                    "<h2>Antes de la visita</h2>"
+                    "<ul><li>Anote lo que come y bebe durante 3 días.</li>"
+                    "<li>Tenga a mano sus análisis recientes y su lista de medicinas.</li>"
+                    "<li>Piense en una o dos metas que quiera trabajar.</li></ul>"
+                    "<h2>Hábitos sencillos que ayudan a casi todos</h2>"
+                    "<ul><li>Llene la mitad del plato con verduras y frutas.</li>"
+                    "<li>Elija granos integrales, frijoles y proteínas magras.</li>"
+                    "<li>Coma menos sal, bebidas azucaradas y comida muy procesada.</li></ul>",
+                ),
+                (
+                    "callout",
+                    {
+                        "severity": "info",
+                        "heading": "Bueno saberlo",
+                        "text": "<p>Muchos seguros pagan la asesoría de nutrición si tiene "
+                        "diabetes o enfermedad de los riñones. Pregunte a su seguro antes.</p>",
+                    },
+                ),
+            ],
+        },
     },
     {
         "key": "mental-health",
@@ -404,6 +475,35 @@ ARTICLES = [
         "references": "<ul><li>National Institute of Mental Health. Tips for talking "
         "with a health care provider about your mental health.</li><li>988 Suicide and "
         "Crisis Lifeline.</li></ul>",
+        "es": {
+            "title": "Terapia de salud mental en línea",
+            "summary": "Hablar con un consejero por video puede ayudar con el estrés, la "
+            "preocupación y el ánimo bajo. Para muchas personas funciona igual que en persona.",
+            "body": [
+                (
+                    "paragraph",
+                    "<p>Todas las personas se sienten estresadas, preocupadas o tristes a veces. "
+                    "Si estos sentimientos duran más de dos semanas o afectan su trabajo, "
+                    "estudios o familia, hablar con un consejero puede ayudar.</p>"
+                    "<h2>Cómo funciona la terapia en línea</h2>"
+                    "<p>Usted se reúne por video con un consejero, psicólogo o trabajador social "
+                    "con licencia. Las sesiones suelen durar de 45 a 60 minutos.</p>"
+                    "<h2>Para que le funcione</h2>"
+                    "<ul><li>Busque un lugar privado donde nadie le escuche. Los audífonos ayudan.</li>"
+                    "<li>Apague otras notificaciones de su dispositivo.</li></ul>",
+                ),
+                (
+                    "callout",
+                    {
+                        "severity": "emergency",
+                        "heading": "Si piensa en hacerse daño",
+                        "text": "<p>Llame o envíe un mensaje de texto al 988 para hablar con la "
+                        "Línea de Prevención del Suicidio y Crisis, a cualquier hora. Si está en "
+                        "peligro ahora, llame al 911.</p>",
+                    },
+                ),
+            ],
+        },
     },
     {
         "key": "eye-health",
@@ -445,6 +545,36 @@ ARTICLES = [
             ),
         ],
         "references": "<ul><li>National Eye Institute. Keep your eyes healthy.</li></ul>",
+        "es": {
+            "title": "Cómo mantener sanos los ojos",
+            "summary": "Hábitos sencillos y exámenes de la vista regulares protegen su visión. "
+            "Sepa qué problemas de los ojos necesitan atención de inmediato.",
+            "body": [
+                (
+                    "paragraph",
+                    "<p>Muchas enfermedades de los ojos no dan señales al principio. Un examen "
+                    "con las pupilas dilatadas puede encontrarlas antes de que pierda la vista.</p>"
+                    "<h2>Cada cuánto hacerse un examen de la vista</h2>"
+                    "<ul><li>Cada año si tiene diabetes.</li>"
+                    "<li>Cada 1 o 2 años después de los 60 años.</li>"
+                    "<li>Siempre que cambie su visión.</li></ul>"
+                    "<h2>Hábitos diarios</h2>"
+                    "<ul><li>Use lentes de sol que bloqueen los rayos UV.</li>"
+                    "<li>Descanse la vista de las pantallas: cada 20 minutos, mire algo lejano "
+                    "durante 20 segundos.</li></ul>",
+                ),
+                (
+                    "callout",
+                    {
+                        "severity": "emergency",
+                        "heading": "Busque atención de inmediato",
+                        "text": "<p>Vaya a la sala de emergencias si pierde la vista de repente, "
+                        "ve una cortina sobre parte de la visión, muchos puntos o destellos "
+                        "nuevos, o tiene un golpe o un químico en el ojo.</p>",
+                    },
+                ),
+            ],
+        },
     },
 ]
 
@@ -460,4 +590,10 @@ ALERT = {
             "text": "Who should get a flu shot (CDC)",
         }
     ],
+    "title_es": "Temporada de gripe: vacúnese contra la gripe",
+    "areas_es": "Todas las clínicas de TeleCampus y el condado",
+    "body_es": "<p>Los casos de gripe están aumentando en nuestra zona. Todas las personas "
+    "de 6 meses o más deben vacunarse contra la gripe. Si tiene fiebre, tos y dolores en "
+    "el cuerpo, quédese en casa y reserve una visita por video. Llame al 911 si le cuesta "
+    "respirar.</p>",
 }

@@ -20,10 +20,10 @@ class ActiveAlertsFeed(Feed):
         return Alert.objects.active()
 
     def item_title(self, item: Alert) -> str:
-        return f"{item.get_severity_display()}: {item.title}"
+        return f"{item.get_severity_display()}: {item.shown_title}"
 
     def item_description(self, item: Alert) -> str:
-        return item.body
+        return item.shown_body
 
     def item_link(self, item: Alert) -> str:
         return item.get_absolute_url()

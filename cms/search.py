@@ -5,10 +5,11 @@ own index elsewhere; nothing here depends on which.
 """
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Q
+from django.utils.html import strip_tags
 from wagtail.contrib.search_promotions.models import Query
 from wagtail.models import Locale, Page
 
@@ -73,11 +74,28 @@ def search_site(
         )
     ]
     if topic is None:
-        outcome.alerts = list(
-            Alert.objects.active().filter(
-                Q(title__icontains=query)
-                | Q(body__icontains=query)
-                | Q(areas__icontains=query)
+        # Few alerts are active at once: match them here, accent-blind, in both
+        # languages' wording.
+        wanted = fold_accents(query)
+        outcome.alerts = [
+            alert
+            for alert in Alert.objects.active()
+            if any(
+                wanted in fold_accents(strip_tags(text))
+                for text in (
+                    alert.title,
+                    alert.body,
+                    alert.areas,
+                    alert.title_es,
+                    alert.body_es,
+                    alert.areas_es,
+                )
             )
-        )
+        ]
     return outcome
+
+
+def fold_accents(text: str) -> str:
+    """Lower case without accents: "Presión" -> "presion"."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()

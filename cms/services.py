@@ -57,14 +57,15 @@ def notify_alert_subscribers(*, alert: Alert) -> int:
     )
     sent = 0
     for subscription in subscriptions:
-        with translation.override(settings.LANGUAGE_CODE):
+        # In the subscriber's language, which also picks the alert's Spanish wording.
+        with translation.override(subscription.language or settings.LANGUAGE_CODE):
             subject, body = _render_email(
                 "alert",
                 {
                     "alert": alert,
                     "person": subscription.user,
                     "alert_url": settings.BASE_URL + alert.get_absolute_url(),
-                    "manage_url": settings.BASE_URL + _alerts_page_path(),
+                    "manage_url": settings.BASE_URL + reverse("cms:alert_list"),
                 },
             )
         send_mail(subject, body, None, [subscription.user.email])
@@ -75,12 +76,15 @@ def notify_alert_subscribers(*, alert: Alert) -> int:
     return sent
 
 
-def _alerts_page_path() -> str:
-    return reverse("cms:alert_list")
-
-
-def subscribe_to_alerts(*, user) -> AlertSubscription:
-    subscription, _ = AlertSubscription.objects.get_or_create(user=user)
+def subscribe_to_alerts(*, user, language: str) -> AlertSubscription:
+    """Subscribe (or change the language of an existing subscription)."""
+    known = dict(settings.LANGUAGES)
+    language = language.split("-")[0] if language else settings.LANGUAGE_CODE
+    if language not in known:
+        language = settings.LANGUAGE_CODE
+    subscription, _ = AlertSubscription.objects.update_or_create(
+        user=user, defaults={"language": language}
+    )
     return subscription
 
 

@@ -3,7 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from wagtail.models import Locale
@@ -64,7 +64,9 @@ def alert_detail(request, uuid):
 @require_POST
 def alert_subscription(request):
     if request.POST.get("subscribe") == "1":
-        services.subscribe_to_alerts(user=request.user)
+        services.subscribe_to_alerts(
+            user=request.user, language=translation.get_language()
+        )
         messages.success(
             request,
             _(

@@ -14,6 +14,7 @@ _LINKS = [
     ("cms:search", _("Search health topics"), "all"),
     ("courses:catalogue", _("CME activities"), "anonymous"),
     ("visits:home", _("My visits"), {Role.PATIENT, Role.CLINICIAN, Role.SPECIALIST}),
+    ("visits:referrals", _("Referrals"), {Role.SPECIALIST}),
     (
         "courses:dashboard",
         _("My CME"),

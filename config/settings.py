@@ -197,8 +197,20 @@ LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "/"
 ACCOUNT_LOGIN_METHODS = {"email", "username"}
 ACCOUNT_FORMS = {"login": "accounts.forms.SignInForm"}
-ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
+# Sign-up asks for an email address only: a username field would have to say "that
+# username is taken", which tells anyone which usernames exist. allauth generates a
+# username; staff accounts created by administrators keep theirs. With enumeration
+# prevention, a taken email gets the same answer as a new one and its owner an email.
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_EMAIL_VERIFICATION = env_str("ACCOUNT_EMAIL_VERIFICATION", "mandatory")
+if not DEBUG and ACCOUNT_EMAIL_VERIFICATION != "mandatory":
+    # Without mandatory verification allauth must answer "this address is taken"
+    # at sign-up, which tells anyone who has an account.
+    raise ConfigError(
+        "ACCOUNT_EMAIL_VERIFICATION",
+        "must be mandatory when DEBUG is off, or sign-up reveals who has an account.",
+    )
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 # Wagtail sends signed-in people without admin access to the login URL; showing the
@@ -252,7 +264,7 @@ DEFAULT_FROM_EMAIL = env_str(
     "DEFAULT_FROM_EMAIL", "TeleCampus <no-reply@telecampus.example>"
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
-# One durable outbox for every message the portal sends (docs/decisions/0006): the
+# One durable outbox for every message the portal sends (docs/decisions/0012): the
 # EMAIL_BACKEND every send_mail() and EmailMessage.send() goes through only stores
 # the message (django-post-office's Email table), so no page fails because the
 # mail server is down. ops.tasks.send_queued_email_task delivers through
@@ -517,6 +529,22 @@ MIDDLEWARE.insert(
 )
 WAGTAIL_I18N_ENABLED = True
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
+# Wagtail 8's autosave is off: on the create view it posted the form in the background
+# as soon as a StreamField block was added, before the rich text reached the form,
+# so the page was created with an empty body, and a click on "Save draft" while that
+# request was in flight posted the create form a second time (500 "slug already in
+# use"). See tests/cms/test_editorial_journeys.py.
+WAGTAIL_AUTOSAVE_INTERVAL = 0
+# No avatars from gravatar.com: no staff email hashes leave the site, no broken image.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+# Draftail with an accessible name for its editable area (see cms/rich_text.py).
+WAGTAILADMIN_RICH_TEXT_EDITORS = {
+    "default": {"WIDGET": "cms.rich_text.LabelledDraftailRichTextArea"}
+}
+if USING_POSTGRES:
+    # English stemming plus unaccent, created by cms migration 0005: search matches
+    # "presion arterial" to "presión arterial" in both languages.
+    WAGTAILSEARCH_BACKENDS["default"]["SEARCH_CONFIG"] = "telecampus_search"
 # Seconds an anonymous page (and the alert banner) may be served from the cache. The
 # cache never outlives the next alert start or end; 0 turns caching off (tests do,
 # so that rolled-back test data never leaks through the process-wide cache).

@@ -1,9 +1,12 @@
+import posixpath
+
 from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
-from django.conf.urls.static import static
 from django.contrib import admin
-from django.urls import include, path
+from django.http import Http404
+from django.urls import include, path, re_path
+from django.views.static import serve
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
@@ -36,8 +39,26 @@ urlpatterns = [
     path("visits/", include("visits.urls")),
 ]
 
+# Wagtail's image renditions: the only public files in media.
+PUBLIC_MEDIA_PREFIX = "images/"
+
 if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+    # Under `make run` only the public CMS image renditions are served from media.
+    # Everything else there is private (clinical documents, certificates, lecture
+    # recordings) and reaches people only through views that check access in every
+    # mode: visits' document view, certificates' downloads, courses' lecture files,
+    # and Wagtail's document serve view (privacy, collections, hooks).
+
+    def public_media(request, path: str):
+        # serve() normalises "images/../visits/..." itself, so check afterwards.
+        path = posixpath.normpath(path)
+        if not path.startswith(PUBLIC_MEDIA_PREFIX):
+            raise Http404
+        return serve(request, path, document_root=settings.MEDIA_ROOT)
+
+    urlpatterns += [
+        re_path(rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>.+)$", public_media)
+    ]
 
 if settings.BENCHMARK_ENDPOINTS:
     from ops import bench_views

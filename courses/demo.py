@@ -61,9 +61,12 @@ def demo_recording() -> Document:
     existing = Document.objects.filter(title=title).first()
     if existing:
         return existing
-    document = Document(title=title, collection=cme_collection())
-    document.file.save(
-        "demo-lecture.wav", ContentFile(silent_wav(DEMO_RECORDING_SECONDS)), save=False
+    # Assigned, not saved into storage here, so that saving the document stores it
+    # under the random folder every Wagtail document gets (cms.signals).
+    document = Document(
+        title=title,
+        collection=cme_collection(),
+        file=ContentFile(silent_wav(DEMO_RECORDING_SECONDS), name="demo-lecture.wav"),
     )
     document.save()
     return document

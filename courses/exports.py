@@ -3,15 +3,14 @@
 Read-only; used by the Wagtail admin reports and `manage.py export_pars`.
 """
 
-import csv
 import datetime
-import io
 from dataclasses import dataclass
 
 from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.csv_export import csv_text
 from accounts.models import ProfessionalIdentifier
 from courses.models import ActivityPage, CreditClaim, DisclosureAcknowledgement
 
@@ -104,11 +103,7 @@ def pars_rows(
 
 
 def to_csv(header: list[str], rows: list[list[str]]) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(header)
-    writer.writerows(rows)
-    return buffer.getvalue()
+    return csv_text(header, rows)
 
 
 ACKNOWLEDGEMENT_HEADER = [

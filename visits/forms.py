@@ -1,11 +1,24 @@
 """Visits' forms. Each field has a label; errors are full sentences."""
 
+from zoneinfo import ZoneInfo
+
 from django import forms
+from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.local_time import DATE_FORMAT, format_time
 from visits.models import Reading, ScheduleException, VisitType
 from visits.models.scheduling import Weekday
 from visits.questionnaires import QUESTIONNAIRES, SCALE, questionnaires_for
+
+
+def local_date(moment) -> str:
+    return format_time(moment, fmt=DATE_FORMAT, label=False)
+
+
+# What <input type="datetime-local"> sends and expects.
+DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 
 
 class VisitTypeChoiceForm(forms.Form):
@@ -154,14 +167,26 @@ class RefillDecisionForm(forms.Form):
 
 
 class ReadingForm(forms.Form):
+    """The plausibility ranges live in services.monitoring (shared with uploads)."""
+
     kind = forms.ChoiceField(label=_("Measurement"), choices=Reading.Kind.choices)
     measured_at = forms.DateTimeField(
         label=_("Measured at (your local time)"),
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        widget=forms.DateTimeInput(
+            attrs={"type": "datetime-local"}, format=DATETIME_LOCAL
+        ),
     )
-    systolic = forms.IntegerField(label=_("Systolic (mm[Hg])"), required=False)
-    diastolic = forms.IntegerField(label=_("Diastolic (mm[Hg])"), required=False)
-    heart_rate = forms.IntegerField(label=_("Heart rate (/min)"), required=False)
+    systolic = forms.IntegerField(label=_("Systolic (mm Hg)"), required=False)
+    diastolic = forms.IntegerField(label=_("Diastolic (mm Hg)"), required=False)
+    heart_rate = forms.IntegerField(
+        label=_("Heart rate (beats per minute)"), required=False
+    )
+
+    def __init__(self, *args, zone: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        # "Now" on the patient's own clock, the moment they most often mean.
+        now = timezone.now().astimezone(ZoneInfo(zone)).replace(second=0, microsecond=0)
+        self.fields["measured_at"].initial = now.replace(tzinfo=None)
 
 
 class UploadForm(forms.Form):
@@ -174,10 +199,12 @@ class DocumentForm(forms.Form):
 
 
 class ThresholdForm(forms.Form):
-    systolic_max = forms.IntegerField(label=_("Highest systolic (mm[Hg])"))
-    diastolic_max = forms.IntegerField(label=_("Highest diastolic (mm[Hg])"))
-    heart_rate_min = forms.IntegerField(label=_("Lowest heart rate (/min)"))
-    heart_rate_max = forms.IntegerField(label=_("Highest heart rate (/min)"))
+    systolic_max = forms.IntegerField(label=_("Highest systolic (mm Hg)"))
+    diastolic_max = forms.IntegerField(label=_("Highest diastolic (mm Hg)"))
+    heart_rate_min = forms.IntegerField(label=_("Lowest heart rate (beats per minute)"))
+    heart_rate_max = forms.IntegerField(
+        label=_("Highest heart rate (beats per minute)")
+    )
 
 
 class ReferralForm(forms.Form):
@@ -196,19 +223,30 @@ class ReferralForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     days = forms.IntegerField(
-        label=_("Access lasts (days)"), min_value=1, max_value=90, initial=30
+        label=_("Access lasts (days)"),
+        min_value=1,
+        max_value=90,
+        help_text=_(
+            "How many days the specialist can open what you share (at most 90)."
+        ),
     )
 
     def __init__(self, *args, specialists, notes, documents, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["days"].initial = settings.VISITS_REFERRAL_ACCESS_DAYS
         self.fields["specialist"].choices = [
             (str(s.uuid), s.display_name) for s in specialists
         ]
         self.fields["notes"].choices = [
-            (str(n.uuid), f"{n.visit.visit_type.name}, {n.visit.start:%Y-%m-%d}")
+            # The visit's date on the viewer's calendar (their zone is active).
+            (str(n.uuid), f"{n.visit.visit_type.name}, {local_date(n.visit.start)}")
             for n in notes
         ]
         self.fields["documents"].choices = [(str(d.uuid), d.title) for d in documents]
+        # An empty list of boxes to tick only raises the question what is missing.
+        for name in ("notes", "documents"):
+            if not self.fields[name].choices:
+                del self.fields[name]
 
 
 class CareMeetingForm(forms.Form):

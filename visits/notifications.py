@@ -12,6 +12,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from icalendar import Calendar, Event
 
+from accounts.local_time import format_time
+
 CALENDAR_SUMMARY = "TeleCampus video visit"
 
 
@@ -80,3 +82,36 @@ def send_alert_escalation(*, to: list[str], alert) -> None:
     subject = render_to_string("visits/email/alert_escalated_subject.txt", context)
     body = render_to_string("visits/email/alert_escalated_body.txt", context)
     EmailMessage(" ".join(subject.split()), body, bcc=sorted(set(to))).send()
+
+
+def referral_url(referral) -> str:
+    return settings.BASE_URL + reverse("visits:referral", args=[referral.uuid])
+
+
+def send_referral_notice(referral) -> None:
+    """To the specialist: who referred and until when, never the patient or why."""
+    specialist = referral.specialist
+    _send(
+        "referral_received",
+        specialist.email,
+        {
+            "referrer": referral.referring_clinician.display_name,
+            "expires": format_time(referral.expires_at, specialist),
+            "url": referral_url(referral),
+        },
+    )
+
+
+def send_referral_opened_notice(referral) -> None:
+    """To the referring clinician, in their zone, when the specialist first looks."""
+    clinician = referral.referring_clinician
+    _send(
+        "referral_opened",
+        clinician.email,
+        {
+            "specialist": referral.specialist.display_name,
+            "sent": format_time(referral.created_at, clinician),
+            "opened": format_time(referral.opened_at, clinician),
+            "url": referral_url(referral),
+        },
+    )

@@ -10,7 +10,7 @@ from django_q.models import Schedule
 
 from accounts.models import User
 from visits import notifications
-from visits.models import Alert, CareRelationship, SecureMessage, Visit
+from visits.models import Alert, CareRelationship, Referral, SecureMessage, Visit
 from visits.services.sweeper import SWEEPER_FUNC, SWEEPER_NAME, sweep
 
 # The one sweeper, every minute, installed after migrate by
@@ -85,3 +85,37 @@ def escalate_alert_task(alert_uuid: str) -> None:
         # Nothing was sent (one message): release the claim so the retry sends it.
         Alert.objects.filter(pk=alert.pk).update(escalation_emailed_at=None)
         raise
+
+
+def _send_once(referral_uuid: str, claim_field: str, send) -> None:
+    """Claim the email first: a second run (retry or duplicate) finds it claimed."""
+    referral = (
+        Referral.objects.select_related("specialist", "referring_clinician")
+        .filter(uuid=referral_uuid)
+        .first()
+    )
+    if referral is None:
+        return
+    claimed = Referral.objects.filter(
+        pk=referral.pk, **{f"{claim_field}__isnull": True}
+    ).update(**{claim_field: timezone.now()})
+    if not claimed:
+        return
+    try:
+        send(referral)
+    except Exception:
+        # Nothing was sent (one message): release the claim so the retry sends it.
+        Referral.objects.filter(pk=referral.pk).update(**{claim_field: None})
+        raise
+
+
+def send_referral_notice_task(referral_uuid: str) -> None:
+    _send_once(referral_uuid, "arrival_emailed_at", notifications.send_referral_notice)
+
+
+def send_referral_opened_notice_task(referral_uuid: str) -> None:
+    _send_once(
+        referral_uuid,
+        "opened_emailed_at",
+        notifications.send_referral_opened_notice,
+    )

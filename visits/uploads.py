@@ -56,6 +56,16 @@ def clean_document(upload) -> CleanFile:
         with Image.open(io.BytesIO(data)) as image:
             if image.format not in {"PNG", "JPEG"}:
                 raise UploadRefused(_("Please upload a PNG, JPEG or PDF file."))
+            # A few kilobytes of PNG can claim billions of pixels; Pillow only warns
+            # below twice its own limit, so check the size before decoding.
+            if image.width * image.height > settings.WAGTAILIMAGES_MAX_IMAGE_PIXELS:
+                raise UploadRefused(
+                    _(
+                        "This image is too large (%(width)d x %(height)d pixels). "
+                        "Please upload a smaller photo or a PDF."
+                    )
+                    % {"width": image.width, "height": image.height}
+                )
             image.load()
             image_format = image.format
             # A fresh image from the pixels alone leaves EXIF, GPS and comments behind.

@@ -75,6 +75,7 @@ urlpatterns = [
     ),
     path("patients/<uuid:patient>/fhir/", sharing.fhir_export, name="fhir_export"),
     path("documents/<uuid:document>/", sharing.document, name="document"),
+    path("referrals/", sharing.referral_inbox, name="referrals"),
     path("referrals/<uuid:referral>/", sharing.referral, name="referral"),
     path(
         "referrals/<uuid:referral>/meeting/",

@@ -9,10 +9,10 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Min
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
-from wagtail.admin.panels import FieldPanel, FieldRowPanel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import DraftStateMixin, RevisionMixin
 
@@ -67,6 +67,17 @@ class Alert(DraftStateMixin, RevisionMixin, models.Model):
     body = RichTextField(
         _("what people should do"), features=["bold", "italic", "ul", "link"]
     )
+    # The Spanish wording, shown on /es/ and emailed to Spanish-speaking subscribers;
+    # an empty field falls back to the English one.
+    title_es = models.CharField(_("title in Spanish"), max_length=160, blank=True)
+    areas_es = models.CharField(
+        _("affected areas or facilities in Spanish"), max_length=250, blank=True
+    )
+    body_es = RichTextField(
+        _("what people should do, in Spanish"),
+        features=["bold", "italic", "ul", "link"],
+        blank=True,
+    )
     links = StreamField([("link", LinkBlock())], verbose_name=_("links"), blank=True)
     start = models.DateTimeField(_("start"), default=timezone.now)
     end = models.DateTimeField(_("end"))
@@ -82,6 +93,14 @@ class Alert(DraftStateMixin, RevisionMixin, models.Model):
         FieldPanel("body"),
         FieldPanel("links"),
         FieldRowPanel([FieldPanel("start"), FieldPanel("end")]),
+        MultiFieldPanel(
+            [FieldPanel("title_es"), FieldPanel("areas_es"), FieldPanel("body_es")],
+            heading=_("Spanish"),
+            help_text=_(
+                "Shown on the Spanish site and emailed to Spanish-speaking "
+                "subscribers. Leave a field empty to show the English one."
+            ),
+        ),
     ]
 
     class Meta:
@@ -107,6 +126,25 @@ class Alert(DraftStateMixin, RevisionMixin, models.Model):
                 {"end": _("The end must be later than the start of the alert.")}
             )
 
+    def _in_active_language(self, field: str) -> str:
+        english = getattr(self, field)
+        if (translation.get_language() or "").split("-")[0] == "es":
+            return getattr(self, f"{field}_es") or english
+        return english
+
+    @property
+    def shown_title(self) -> str:
+        """The title in the active language (English when not translated)."""
+        return self._in_active_language("title")
+
+    @property
+    def shown_areas(self) -> str:
+        return self._in_active_language("areas")
+
+    @property
+    def shown_body(self) -> str:
+        return self._in_active_language("body")
+
     @property
     def revisions(self):
         return self._revisions
@@ -128,6 +166,13 @@ class AlertSubscription(models.Model):
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
         related_name="alert_subscription",
+    )
+    # The language the person subscribed in; their alert emails are written in it.
+    language = models.CharField(
+        _("language"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -14,7 +14,7 @@ from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.api import APIField
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Orderable, Page
+from wagtail.models import Locale, Orderable, Page
 from wagtail.search import index
 
 from accounts.roles import Role
@@ -37,6 +37,51 @@ class CacheableForVisitorsMixin:
         ):
             mark_cacheable(response)
         return response
+
+
+class TranslationFreshnessMixin(models.Model):
+    """Knows whether a translated page still matches its English source.
+
+    Each time a translation is published (through clinical review), it records when
+    its source was last published; a later publish of the source makes the
+    translation "may be out of date" until the translation is reviewed and
+    published again (cms.signals)."""
+
+    source_published_at = models.DateTimeField(
+        _("source version translated"), null=True, blank=True, editable=False
+    )
+
+    class Meta:
+        abstract = True
+
+    def translation_source(self):
+        if self.locale_id is None or self.locale_id == Locale.get_default().pk:
+            return None
+        return self.get_translation_or_none(Locale.get_default())
+
+    def record_translated_source(self) -> None:
+        source = self.translation_source()
+        if source is not None:
+            type(self).objects.filter(pk=self.pk).update(
+                source_published_at=source.last_published_at
+            )
+
+    @property
+    def translation_out_of_date(self) -> bool:
+        source = self.translation_source()
+        return bool(
+            source is not None
+            and source.live
+            and self.source_published_at
+            and source.last_published_at
+            and source.last_published_at > self.source_published_at
+        )
+
+    def with_content_json(self, content):
+        # Bookkeeping, not content: publishing an old revision keeps the record.
+        page = super().with_content_json(content)
+        page.source_published_at = self.source_published_at
+        return page
 
 
 class HomePage(CacheableForVisitorsMixin, Page):
@@ -71,7 +116,7 @@ class HomePage(CacheableForVisitorsMixin, Page):
         return context
 
 
-class TopicIndexPage(CacheableForVisitorsMixin, Page):
+class TopicIndexPage(CacheableForVisitorsMixin, TranslationFreshnessMixin, Page):
     """A health topic (heart health, eye care...) holding its articles."""
 
     intro = models.TextField(
@@ -91,6 +136,9 @@ class TopicIndexPage(CacheableForVisitorsMixin, Page):
 
     class Meta:
         verbose_name = _("health topic")
+
+    def __str__(self) -> str:
+        return self.title
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -112,7 +160,7 @@ def _reviewer_choices() -> models.Q:
     )
 
 
-class ArticlePage(CacheableForVisitorsMixin, Page):
+class ArticlePage(CacheableForVisitorsMixin, TranslationFreshnessMixin, Page):
     """A patient-education article, clinically reviewed before it is published."""
 
     summary = models.TextField(
@@ -212,6 +260,16 @@ class ArticlePage(CacheableForVisitorsMixin, Page):
     class Meta:
         verbose_name = _("patient-education article")
 
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args, **kwargs):
+        if self.last_reviewed and not self.next_review_due:
+            self.next_review_due = review_due_on(self.last_reviewed)
+        grade = self.compute_reading_grade()
+        self.reading_grade = None if grade is None else Decimal(str(grade))
+        return super().save(*args, **kwargs)
+
     def clean(self):
         super().clean()
         if (
@@ -226,13 +284,6 @@ class ArticlePage(CacheableForVisitorsMixin, Page):
                     )
                 }
             )
-
-    def save(self, *args, **kwargs):
-        if self.last_reviewed and not self.next_review_due:
-            self.next_review_due = review_due_on(self.last_reviewed)
-        grade = self.compute_reading_grade()
-        self.reading_grade = None if grade is None else Decimal(str(grade))
-        return super().save(*args, **kwargs)
 
     def with_content_json(self, content):
         # The reminder marker is bookkeeping, not content: publishing an old revision

@@ -1,4 +1,4 @@
-"""Tags for every page: the alert banner, the language switcher, JSON-LD."""
+"""Tags for every page: the alert banner, the language switcher, the title, JSON-LD."""
 
 import json
 
@@ -62,6 +62,17 @@ def language_switcher(context):
             if code != current and url != request.get_full_path():
                 links.append((code, name, url))
     return {"links": links}
+
+
+@register.filter(is_safe=True)  # the block it wraps is already escaped
+def with_site_name(title: str) -> str:
+    """ "Page · TeleCampus", and the site name once when the page is the site
+    itself (the home page is titled TeleCampus) or has no title."""
+    site_name = settings.WAGTAIL_SITE_NAME
+    title = " ".join(str(title).split())
+    if not title or title == site_name:
+        return site_name
+    return f"{title} · {site_name}"
 
 
 @register.simple_tag

@@ -1,6 +1,6 @@
 """Learner pages: catalogue, dashboard, enrolment, disclosure gate, lecture player."""
 
-import json
+import math
 
 from django.conf import settings
 from django.contrib import messages
@@ -12,6 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.untrusted_input import BodyRefused, request_json
 from courses import selectors, services
 from courses.forms import AcknowledgeForm, CodeWordForm
 from courses.models import ActivityPage, LecturePage
@@ -76,7 +77,9 @@ def enrolment_home(request, enrolment):
 
 def _safe_next(request, fallback: str) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(
+    # Only a path on this site: redirect() would take a bare word such as "home"
+    # for a URL name and answer 500 when it does not resolve.
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return target
@@ -150,8 +153,12 @@ def lecture(request, enrolment, lecture_uuid):
     )
 
 
-def _segments(body: bytes) -> list[tuple[float, float]]:
-    data = json.loads(body)
+# A report holds at most 100 [start, end] pairs; 16 KB leaves room for long floats.
+PROGRESS_MAX_BYTES = 16 * 1024
+
+
+def _segments(request) -> list[tuple[float, float]]:
+    data = request_json(request, max_bytes=PROGRESS_MAX_BYTES)
     segments = data["segments"]
     if not isinstance(segments, list) or len(segments) > 100:
         raise ValueError("segments must be a short list")
@@ -159,6 +166,8 @@ def _segments(body: bytes) -> list[tuple[float, float]]:
     for start, end in segments:
         if not all(isinstance(v, int | float) for v in (start, end)):
             raise ValueError("segment bounds must be numbers")
+        if not all(math.isfinite(v) for v in (start, end)):
+            raise ValueError("segment bounds must be finite")
         parsed.append((float(start), float(end)))
     return parsed
 
@@ -169,8 +178,10 @@ def progress(request, enrolment_uuid, lecture_uuid):
     if not request.user.is_authenticated:
         return JsonResponse({"error": _("Please sign in again.")}, status=403)
     try:
-        segments = _segments(request.body)
-    except (ValueError, KeyError, TypeError):
+        segments = _segments(request)
+    except BodyRefused as exc:
+        return JsonResponse({"error": exc.message}, status=400)
+    except (ValueError, KeyError, TypeError, OverflowError):
         return JsonResponse(
             {"error": _("The progress report was not understood.")}, status=400
         )

@@ -1,7 +1,6 @@
 """Machine endpoints: the personal calendar feed and Jitsi's event-sync webhook."""
 
 import hmac
-import json
 
 from django.conf import settings
 from django.contrib import messages
@@ -13,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from accounts.untrusted_input import BodyRefused, request_json
 from meetings import jitsi, services
 from meetings.models import CalendarFeed
 
@@ -43,6 +43,10 @@ def calendar_feed(request, secret: str):
     return response
 
 
+# One event-sync event is a few hundred bytes; 64 KB is generous.
+WEBHOOK_MAX_BYTES = 64 * 1024
+
+
 @csrf_exempt
 @require_POST
 def jitsi_events(request, rest: str = ""):
@@ -52,8 +56,10 @@ def jitsi_events(request, rest: str = ""):
     if not secret or not hmac.compare_digest(given.encode(), secret.encode()):
         return JsonResponse({"error": "forbidden"}, status=403)
     try:
-        payload = json.loads(request.body)
+        payload = request_json(request, max_bytes=WEBHOOK_MAX_BYTES)
         changed = services.record_room_event(payload=payload)
+    except BodyRefused as exc:
+        return JsonResponse({"error": exc.message}, status=400)
     except (ValueError, jitsi.BadEvent):
         return JsonResponse({"error": "malformed event"}, status=400)
     return JsonResponse({"applied": changed})

@@ -1,7 +1,5 @@
 """After a meeting: attendance report (page and CSV), minutes and action items."""
 
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
@@ -9,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.csv_export import write_csv
 from meetings import services
 from meetings.forms import ActionItemForm, MinutesForm
 from meetings.models import ActionItem
@@ -30,19 +29,21 @@ def attendance(request, meeting_uuid, occurrence_uuid):
         response["Content-Disposition"] = (
             f'attachment; filename="attendance-{occurrence.uuid}.csv"'
         )
-        writer = csv.writer(response)
-        writer.writerow(["name", "email", "joined", "left", "total_minutes"])
-        for presence in report:
-            for joined, left in presence.intervals or [(None, None)]:
-                writer.writerow(
-                    [
-                        _csv_safe(presence.name),
-                        _csv_safe(presence.email),
-                        joined.isoformat() if joined else "",
-                        left.isoformat() if left else "",
-                        presence.minutes,
-                    ]
-                )
+        write_csv(
+            response,
+            ["name", "email", "joined", "left", "total_minutes"],
+            (
+                [
+                    presence.name,
+                    presence.email,
+                    joined.isoformat() if joined else "",
+                    left.isoformat() if left else "",
+                    presence.minutes,
+                ]
+                for presence in report
+                for joined, left in presence.intervals or [(None, None)]
+            ),
+        )
         return response
     return render_local(
         request,
@@ -50,11 +51,6 @@ def attendance(request, meeting_uuid, occurrence_uuid):
         "meetings/attendance.html",
         {"meeting": meeting, "occurrence": occurrence, "report": report},
     )
-
-
-def _csv_safe(value: str) -> str:
-    # Spreadsheets run cells that start with these as formulas.
-    return f"'{value}" if value[:1] in ("=", "+", "-", "@") else value
 
 
 @login_required

@@ -17,13 +17,12 @@ def test_sign_up_sends_a_verification_email_and_blocks_sign_in_until_verified(
         reverse("account_signup"),
         {
             "email": "new.patient@example.org",
-            "username": "newpatient",
             "password1": PASSWORD,
             "password2": PASSWORD,
         },
     )
     assert response.status_code == 302
-    assert User.objects.filter(username="newpatient").exists()
+    assert User.objects.filter(email="new.patient@example.org").exists()
     assert len(mailoutbox) == 1
     assert mailoutbox[0].to == ["new.patient@example.org"]
     link = re.search(
@@ -32,14 +31,16 @@ def test_sign_up_sends_a_verification_email_and_blocks_sign_in_until_verified(
 
     client.logout()
     response = client.post(
-        reverse("account_login"), {"login": "newpatient", "password": PASSWORD}
+        reverse("account_login"),
+        {"login": "new.patient@example.org", "password": PASSWORD},
     )
     assert response.url == reverse("account_email_verification_sent")
 
     path = link.split("testserver", 1)[1]
     assert client.post(path).status_code == 302
     response = client.post(
-        reverse("account_login"), {"login": "newpatient", "password": PASSWORD}
+        reverse("account_login"),
+        {"login": "new.patient@example.org", "password": PASSWORD},
     )
     assert response.url == "/"
 

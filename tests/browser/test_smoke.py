@@ -8,7 +8,7 @@ pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 def test_home_page_renders(page, live_server):
     page.goto(live_server.url + "/")
-    expect(page).to_have_title("TeleCampus · TeleCampus")
+    expect(page).to_have_title("TeleCampus")
     expect(page.get_by_role("main")).to_be_visible()
     # The skip link is the first thing a keyboard reaches.
     page.keyboard.press("Tab")

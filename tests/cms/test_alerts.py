@@ -124,8 +124,8 @@ def test_alert_page_is_found_by_uuid_only(client):
 def test_publishing_notifies_subscribers_once(
     django_capture_on_commit_callbacks, mailoutbox, patient, clinician
 ):
-    services.subscribe_to_alerts(user=patient)
-    services.subscribe_to_alerts(user=clinician)
+    services.subscribe_to_alerts(user=patient, language="en")
+    services.subscribe_to_alerts(user=clinician, language="en")
     with django_capture_on_commit_callbacks(execute=True):
         alert = make_alert(title="Measles exposure", areas="North clinic")
     assert sorted(m.to[0] for m in mailoutbox) == [clinician.email, patient.email]
@@ -157,7 +157,7 @@ def test_visitors_must_sign_in_to_subscribe(client):
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_notification_tasks_send_each_email_once(mailoutbox, patient):
-    services.subscribe_to_alerts(user=patient)
+    services.subscribe_to_alerts(user=patient, language="en")
     alert = make_alert()
     Alert.objects.filter(pk=alert.pk).update(notified_at=None)
     mailoutbox.clear()

@@ -133,5 +133,5 @@ def test_editor_submits_and_reviewer_approval_publishes(
     page.locator("[data-w-dropdown-target='toggle']").last.click()
     with page.expect_navigation():
         page.get_by_role("button", name="Approve and Publish", exact=True).click()
-    expect(page.get_by_role("status")).to_contain_text("has been updated")
+    expect(page.get_by_role("status").first).to_contain_text("approved and published")
     assert ArticlePage.objects.get(pk=draft.pk).live

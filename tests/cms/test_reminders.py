@@ -32,7 +32,7 @@ def test_one_reminder_per_page_per_review_cycle(
     assert tasks.send_review_reminders_task() == 1
     assert sorted(m.to[0] for m in mailoutbox) == [editor.email, reviewer.email]
     assert mailoutbox[0].subject == "Clinical review due: Keeping your eyes healthy"
-    assert "was due for clinical review on May 1, 2026" in mailoutbox[0].body
+    assert "was due for clinical review on Fri 1 May 2026" in mailoutbox[0].body
     assert overdue.url in mailoutbox[0].body
 
     # The daily task runs again (the next day, or twice by accident): no new email.

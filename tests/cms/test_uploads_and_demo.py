@@ -7,7 +7,7 @@ from PIL import Image as PILImage
 from wagtail.images import get_image_model
 from wagtail.images.forms import get_image_form
 
-from cms.models import Alert, ArticlePage
+from cms.models import Alert, ArticlePage, TopicIndexPage
 
 pytestmark = pytest.mark.django_db
 
@@ -44,7 +44,27 @@ def test_seed_demo_builds_the_library_once(settings, client):
     english = ArticlePage.objects.live().filter(locale__language_code="en")
     spanish = ArticlePage.objects.live().filter(locale__language_code="es")
     assert english.count() == 6
-    assert spanish.count() == 2
+    # Every topic and every article exists in both languages, as a translation.
+    assert spanish.count() == 6
+    assert {a.translation_key for a in spanish} == {a.translation_key for a in english}
+    topics = TopicIndexPage.objects.live()
+    assert topics.filter(locale__language_code="en").count() == 6
+    assert sorted(
+        topics.filter(locale__language_code="es").values_list("translation_key")
+    ) == sorted(
+        topics.filter(locale__language_code="en").values_list("translation_key")
+    )
+
+    # ...and reads in Spanish: no title is the English one copied over.
+    def titles(queryset, code: str) -> set[str]:
+        return set(
+            queryset.filter(locale__language_code=code).values_list("title", flat=True)
+        )
+
+    assert titles(topics, "es").isdisjoint(titles(topics, "en"))
+    assert titles(ArticlePage.objects.live(), "es").isdisjoint(
+        titles(ArticlePage.objects.live(), "en")
+    )
     assert all(article.reviewed_by.username == "reviewer" for article in english)
     assert all(article.reading_grade <= 8 for article in english)
     assert Alert.objects.active().count() == 1

@@ -136,3 +136,59 @@ def test_scheduled_publishing_after_approval(client, editor, reviewer, time_mach
     time_machine.move_to(go_live + datetime.timedelta(minutes=5))
     call_command("publish_scheduled", verbosity=0)
     assert ArticlePage.objects.get(pk=article.pk).live
+
+
+def test_reviewer_has_no_plain_publish_that_skips_clinical_review(client, reviewer):
+    article = make_article(topic=make_topic(), live=False, title="Draft")
+    client.force_login(reviewer)
+    edit_url = reverse("wagtailadmin_pages:edit", args=[article.pk])
+    page = client.get(edit_url).content.decode()
+    assert 'name="action-publish"' not in page
+    assert 'name="action-submit"' in page
+
+    data = _edit_form(client, article)
+    data["action-publish"] = "Publish"
+    response = client.post(edit_url, data, follow=True)
+    shown = [str(message) for message in response.context["messages"]]
+    assert any("published when a clinical reviewer approves them" in m for m in shown)
+    article.refresh_from_db()
+    assert not article.live
+
+
+def test_reviewer_cannot_publish_a_new_article_directly(client, reviewer):
+    topic = make_topic()
+    client.force_login(reviewer)
+    add_url = reverse("wagtailadmin_pages:add", args=["cms", "articlepage", topic.pk])
+    assert 'name="action-publish"' not in client.get(add_url).content.decode()
+    response = client.post(add_url, {"title": "Sneaky", "action-publish": "1"})
+    assert response.status_code == 302
+    assert not ArticlePage.objects.filter(title="Sneaky").exists()
+
+
+def test_site_administrator_may_still_publish_directly(client, site_admin):
+    article = make_article(topic=make_topic(), live=False, title="Urgent fix")
+    client.force_login(site_admin)
+    edit_url = reverse("wagtailadmin_pages:edit", args=[article.pk])
+    assert 'name="action-publish"' in client.get(edit_url).content.decode()
+    data = _edit_form(client, article)
+    data["action-publish"] = "Publish"
+    client.post(edit_url, data)
+    article.refresh_from_db()
+    assert article.live
+
+
+def test_approving_in_the_editor_says_approved_and_published(client, editor, reviewer):
+    article = make_article(topic=make_topic(), live=False, title="Sun safety")
+    _submit_as(client, editor, article)
+    client.force_login(reviewer)
+    data = _edit_form(client, article)
+    data["action-workflow-action"] = "true"
+    data["workflow-action-name"] = "approve"
+    response = client.post(
+        reverse("wagtailadmin_pages:edit", args=[article.pk]), data, follow=True
+    )
+    shown = [str(message) for message in response.context["messages"]]
+    assert any("“Sun safety” has been approved and published." in m for m in shown)
+    assert not any("has been updated" in m for m in shown)
+    article.refresh_from_db()
+    assert article.live

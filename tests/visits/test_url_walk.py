@@ -60,6 +60,7 @@ EXPECTED = {
     "break_glass": CLINICIANS,
     "fhir_export": PATIENT_AND_CARE,
     "document": SHARED,
+    "referrals": {"specialist"},
     "referral": SHARED,
     "referral_meeting": {"clinician"},
     "access_log": EVERYONE,

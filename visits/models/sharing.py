@@ -87,6 +87,12 @@ class Referral(models.Model):
     created_at = models.DateTimeField()
     expires_at = models.DateTimeField()
     meeting_uuid = models.UUIDField(null=True, blank=True)
+    # The specialist's first look; the referring clinician is told once.
+    opened_at = models.DateTimeField(null=True, blank=True)
+    # Set by the notice tasks when their one email went out (a retried or
+    # repeated task mails nobody twice).
+    arrival_emailed_at = models.DateTimeField(null=True, blank=True)
+    opened_emailed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

@@ -4,25 +4,45 @@ Called by the readings views (patient entry and upload, clinician thresholds and
 acknowledgements) and demo.py; escalation runs in services.sweeper.
 """
 
-import csv
-import io
-import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from accounts.models import User
+from accounts.untrusted_input import BodyRefused, parse_csv, parse_json
 from visits.models import Alert, Reading, Threshold
-from visits.models.monitoring import DIASTOLIC_RANGE, HEART_RATE_RANGE, SYSTOLIC_RANGE
 from visits.uploads import UploadRefused, read_text
 
-BP_UNITS = {"mm[hg]", "mmhg"}
+BP_UNITS = {"mm[hg]", "mmhg", "mm hg"}
 HR_UNITS = {"/min", "bpm", "beats/min"}
+
+# What a living person's home device can plausibly show; anything outside is a
+# typing or unit error. Narrower than the database's last-resort check
+# (models.monitoring), so every way in (form, upload, API) refuses with the range.
+SYSTOLIC_RANGE = (60, 260)
+DIASTOLIC_RANGE = (30, 160)
+HEART_RATE_RANGE = (25, 250)
+# Devices and phones disagree by a few minutes; more than this is not "now".
+CLOCK_SKEW = timedelta(minutes=5)
+# No user record holds a birth year, so this floor stands in for "not before
+# birth": it also keeps year-1 dates (which break zone conversion) out.
+EARLIEST_READING = datetime(1900, 1, 1, tzinfo=UTC)
+
+# The American Heart Association's hypertensive-crisis line: above 180 systolic
+# and/or above 120 diastolic, the patient is told to act now, not wait for a call.
+CRISIS_SYSTOLIC = 180
+CRISIS_DIASTOLIC = 120
+# A reading older than this no longer gets "measure again now" advice.
+ADVICE_WINDOW = timedelta(hours=24)
+
+MM_HG = _lazy("mm Hg")
+BPM = _lazy("beats per minute")
 
 
 class ReadingRefused(ValueError):
@@ -42,6 +62,8 @@ class ReadingInput:
 
 def _in_range(value, bounds, label: str, unit: str) -> int:
     low, high = bounds
+    if isinstance(value, float) and not value.is_integer():
+        value = "not whole"  # 120.5 is a typing error, not 120
     try:
         number = int(value)
     except (TypeError, ValueError, OverflowError):
@@ -59,22 +81,49 @@ def _in_range(value, bounds, label: str, unit: str) -> int:
     return number
 
 
+def _check_measured_at(measured_at: datetime, now: datetime) -> None:
+    # The year tests come first: comparing year 1 or 9999 across zones overflows.
+    if measured_at.year > now.year + 1 or measured_at > now + CLOCK_SKEW:
+        raise ReadingRefused(
+            _(
+                "A reading cannot be from the future. Please check the date and "
+                "time it was measured."
+            )
+        )
+    if measured_at.year < EARLIEST_READING.year or measured_at < EARLIEST_READING:
+        raise ReadingRefused(
+            _(
+                "A reading cannot be dated before %(year)d. Please check the date "
+                "it was measured."
+            )
+            % {"year": EARLIEST_READING.year}
+        )
+
+
 def validate_reading(
     data: ReadingInput, *, now: datetime | None = None
 ) -> ReadingInput:
+    """The one plausibility check that every way of entering a reading goes through."""
     now = now or timezone.now()
-    if data.measured_at > now:
-        raise ReadingRefused(_("A reading cannot be from the future."))
+    if not isinstance(data.measured_at, datetime) or timezone.is_naive(
+        data.measured_at
+    ):
+        raise ReadingRefused(_("Please give the date and time of the reading."))
+    _check_measured_at(data.measured_at, now)
     if data.kind == Reading.Kind.BLOOD_PRESSURE:
-        systolic = _in_range(data.systolic, SYSTOLIC_RANGE, _("Systolic"), "mm[Hg]")
-        diastolic = _in_range(data.diastolic, DIASTOLIC_RANGE, _("Diastolic"), "mm[Hg]")
+        systolic = _in_range(data.systolic, SYSTOLIC_RANGE, _("Systolic"), MM_HG)
+        diastolic = _in_range(data.diastolic, DIASTOLIC_RANGE, _("Diastolic"), MM_HG)
         if systolic <= diastolic:
             raise ReadingRefused(
-                _("The systolic value must be higher than the diastolic value.")
+                _(
+                    "The systolic value (%(systolic)d mm Hg) must be higher than the "
+                    "diastolic value (%(diastolic)d mm Hg)."
+                )
+                % {"systolic": systolic, "diastolic": diastolic}
             )
         return ReadingInput(data.kind, data.measured_at, systolic, diastolic)
     if data.kind == Reading.Kind.HEART_RATE:
-        rate = _in_range(data.heart_rate, HEART_RATE_RANGE, _("Heart rate"), "/min")
+        rate = _in_range(data.heart_rate, HEART_RATE_RANGE, _("Heart rate"), BPM)
         return ReadingInput(data.kind, data.measured_at, heart_rate=rate)
     raise ReadingRefused(_("The reading must be blood pressure or heart rate."))
 
@@ -89,28 +138,87 @@ def _alert_message(reading: Reading, limits: Threshold) -> str | None:
     if reading.kind == Reading.Kind.BLOOD_PRESSURE:
         if reading.systolic > limits.systolic_max:
             return _(
-                "Systolic %(value)d mm[Hg] is above the threshold of %(limit)d mm[Hg]."
+                "Systolic %(value)d mm Hg is above the threshold of %(limit)d mm Hg."
             ) % {"value": reading.systolic, "limit": limits.systolic_max}
         if reading.diastolic > limits.diastolic_max:
             return _(
-                "Diastolic %(value)d mm[Hg] is above the threshold of %(limit)d mm[Hg]."
+                "Diastolic %(value)d mm Hg is above the threshold of %(limit)d mm Hg."
             ) % {"value": reading.diastolic, "limit": limits.diastolic_max}
         return None
     if reading.heart_rate > limits.heart_rate_max:
         return _(
-            "Heart rate %(value)d/min is above the threshold of %(limit)d/min."
+            "Heart rate %(value)d beats per minute is above the threshold of "
+            "%(limit)d beats per minute."
         ) % {
             "value": reading.heart_rate,
             "limit": limits.heart_rate_max,
         }
     if reading.heart_rate < limits.heart_rate_min:
         return _(
-            "Heart rate %(value)d/min is below the threshold of %(limit)d/min."
+            "Heart rate %(value)d beats per minute is below the threshold of "
+            "%(limit)d beats per minute."
         ) % {
             "value": reading.heart_rate,
             "limit": limits.heart_rate_min,
         }
     return None
+
+
+class Advice(models.TextChoices):
+    """What the patient is told after a reading (the template holds the words)."""
+
+    CRISIS = "crisis", _lazy("Blood pressure in the crisis range")
+    OVER_THRESHOLD = "over_threshold", _lazy("Over the limit your clinician set")
+
+
+def advice_for(reading: Reading, limits: Threshold) -> Advice | None:
+    if reading.kind == Reading.Kind.BLOOD_PRESSURE and (
+        reading.systolic > CRISIS_SYSTOLIC or reading.diastolic > CRISIS_DIASTOLIC
+    ):
+        return Advice.CRISIS
+    if _alert_message(reading, limits):
+        return Advice.OVER_THRESHOLD
+    return None
+
+
+def describe_reading(reading: Reading) -> str:
+    """A reading as people read it: "182/95 mm Hg" or "72 beats per minute"."""
+    if reading.kind == Reading.Kind.BLOOD_PRESSURE:
+        return _("%(systolic)d/%(diastolic)d mm Hg") % {
+            "systolic": reading.systolic,
+            "diastolic": reading.diastolic,
+        }
+    return _("%(rate)d beats per minute") % {"rate": reading.heart_rate}
+
+
+@dataclass(frozen=True)
+class ReadingAdvice:
+    kind: Advice
+    reading: Reading
+
+    @property
+    def reading_text(self) -> str:
+        return describe_reading(self.reading)
+
+
+def latest_reading_advice(
+    *, patient: User, now: datetime | None = None
+) -> ReadingAdvice | None:
+    """Advice about the patient's newest reading, while it is recent enough to act on.
+
+    Read by the readings page, so the advice stays until a newer reading replaces
+    it, whether the reading was typed in or uploaded."""
+    now = now or timezone.now()
+    latest = (
+        Reading.objects.filter(patient=patient, measured_at__lte=now + CLOCK_SKEW)
+        # Two readings in the same minute: the one typed in last is the newest.
+        .order_by("-measured_at", "-pk")
+        .first()
+    )
+    if latest is None or latest.measured_at < now - ADVICE_WINDOW:
+        return None
+    advice = advice_for(latest, _threshold(patient))
+    return ReadingAdvice(advice, latest) if advice else None
 
 
 def _new_reading(patient: User, data: ReadingInput, source: str) -> Reading:
@@ -159,7 +267,10 @@ def _row_to_input(row: dict) -> ReadingInput:
     if kind in {"bp", "blood_pressure"}:
         if unit not in BP_UNITS:
             raise ReadingRefused(
-                _("Blood pressure must be in mm[Hg]; this row says %(unit)r.")
+                _(
+                    "Blood pressure must be in mm Hg (unit mmHg or mm[Hg]); this row "
+                    "says %(unit)r."
+                )
                 % {"unit": row.get("unit", "")}
             )
         return ReadingInput(
@@ -171,7 +282,10 @@ def _row_to_input(row: dict) -> ReadingInput:
     if kind in {"hr", "heart_rate"}:
         if unit not in HR_UNITS:
             raise ReadingRefused(
-                _("Heart rate must be in /min; this row says %(unit)r.")
+                _(
+                    "Heart rate must be in beats per minute (unit bpm or /min); this "
+                    "row says %(unit)r."
+                )
                 % {"unit": row.get("unit", "")}
             )
         return ReadingInput(
@@ -180,45 +294,40 @@ def _row_to_input(row: dict) -> ReadingInput:
     raise ReadingRefused(_("type must be bp or hr."))
 
 
-def _refuse_constant(name: str):
-    raise UploadRefused(
-        _("The JSON file holds %(name)s, which is not a number. Nothing was saved.")
-        % {"name": name}
-    )
-
-
 def parse_readings_file(upload) -> list[ReadingInput]:
     """CSV (header: type,measured_at,systolic,diastolic,heart_rate,unit) or JSON list.
 
     The format is decided by the content; every row is checked before any is saved.
+    Parsing goes through accounts.untrusted_input, which bounds size, depth and
+    cell length, so a hostile file is refused with a sentence rather than a 500.
     """
     text = read_text(upload)
     stripped = text.lstrip()
+    limit = settings.VISITS_MAX_UPLOAD_READINGS
+    try:
+        if stripped.startswith(("[", "{")):
+            rows = parse_json(stripped, max_bytes=settings.VISITS_UPLOAD_MAX_BYTES)
+        else:
+            table = parse_csv(text, max_rows=limit)
+            rows = table.rows
+    except BodyRefused as exc:
+        raise UploadRefused(
+            _("%(problem)s Nothing was saved.") % {"problem": exc.message}
+        ) from None
     if stripped.startswith(("[", "{")):
-        try:
-            rows = json.loads(stripped, parse_constant=_refuse_constant)
-        except json.JSONDecodeError as exc:
-            raise UploadRefused(
-                _("The JSON file could not be read (line %(line)d).")
-                % {"line": exc.lineno}
-            ) from None
         if isinstance(rows, dict):
             rows = rows.get("readings", [])
         if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
             raise UploadRefused(_("The JSON file must hold a list of readings."))
-    else:
-        reader = csv.DictReader(io.StringIO(text))
-        if not reader.fieldnames or "type" not in reader.fieldnames:
-            raise UploadRefused(
-                _(
-                    "The CSV file needs a header row: type,measured_at,systolic,"
-                    "diastolic,heart_rate,unit."
-                )
+    elif "type" not in table.fieldnames:
+        raise UploadRefused(
+            _(
+                "The CSV file needs a header row: type,measured_at,systolic,"
+                "diastolic,heart_rate,unit."
             )
-        rows = list(reader)
+        )
     if not rows:
         raise UploadRefused(_("The file holds no readings."))
-    limit = settings.VISITS_MAX_UPLOAD_READINGS
     if len(rows) > limit:
         raise UploadRefused(
             _(
@@ -269,10 +378,10 @@ def set_thresholds(
     heart_rate_min: int,
     heart_rate_max: int,
 ) -> Threshold:
-    _in_range(systolic_max, SYSTOLIC_RANGE, _("Highest systolic"), "mm[Hg]")
-    _in_range(diastolic_max, DIASTOLIC_RANGE, _("Highest diastolic"), "mm[Hg]")
-    _in_range(heart_rate_min, HEART_RATE_RANGE, _("Lowest heart rate"), "/min")
-    _in_range(heart_rate_max, HEART_RATE_RANGE, _("Highest heart rate"), "/min")
+    _in_range(systolic_max, SYSTOLIC_RANGE, _("Highest systolic"), MM_HG)
+    _in_range(diastolic_max, DIASTOLIC_RANGE, _("Highest diastolic"), MM_HG)
+    _in_range(heart_rate_min, HEART_RATE_RANGE, _("Lowest heart rate"), BPM)
+    _in_range(heart_rate_max, HEART_RATE_RANGE, _("Highest heart rate"), BPM)
     if heart_rate_min >= heart_rate_max:
         raise ReadingRefused(
             _("The lowest heart rate must be below the highest heart rate.")

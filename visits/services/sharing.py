@@ -2,7 +2,9 @@
 
 Called by the record, referral and break-glass views and by demo.py. The
 care-coordination meeting goes through meetings.services.schedule_meeting with
-a generic title: meetings never sees the reason for the referral.
+a generic title: meetings never sees the reason for the referral. A new referral
+mails the specialist, and the specialist's first look mails the referring
+clinician (visits.tasks, after commit; neither email carries clinical details).
 """
 
 from datetime import datetime, timedelta
@@ -12,6 +14,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_q.tasks import async_task
 
 from accounts.models import User
 from meetings.models import Meeting
@@ -92,7 +95,33 @@ def create_referral(
     )
     referral.shared_notes.set(notes)
     referral.shared_documents.set(documents)
+    _enqueue("send_referral_notice_task", referral)
     return referral
+
+
+def _enqueue(task: str, referral: Referral) -> None:
+    transaction.on_commit(
+        lambda: async_task(f"visits.tasks.{task}", str(referral.uuid))
+    )
+
+
+@transaction.atomic
+def mark_referral_opened(
+    *, referral: Referral, specialist: User, now: datetime | None = None
+) -> bool:
+    """Note the specialist's first look; True (and a notice queued) only that once.
+
+    The conditional UPDATE is the claim: two tabs opening at once notify once."""
+    if specialist.pk != referral.specialist_id:
+        return False
+    now = now or timezone.now()
+    first = Referral.objects.filter(pk=referral.pk, opened_at__isnull=True).update(
+        opened_at=now
+    )
+    if first:
+        referral.opened_at = now
+        _enqueue("send_referral_opened_notice_task", referral)
+    return bool(first)
 
 
 @transaction.atomic

@@ -6,8 +6,9 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from accounts.local_time import zone_of
 from visits.access import refuse, role_allows
-from visits.audit import record_event
+from visits.audit import access_log_for, record_event
 from visits.errors import VisitsError
 from visits.forms import AuditSearchForm, ReviewForm
 from visits.models import AuditEvent, BreakGlassGrant
@@ -18,12 +19,14 @@ from visits.views.common import post_only
 @login_required
 def access_log(request):
     """A patient sees who looked at their record (refused attempts included)."""
-    events = (
-        AuditEvent.objects.filter(patient=request.user)
-        .exclude(actor=request.user)
-        .select_related("actor")[:200]
+    return render(
+        request,
+        "visits/access_log.html",
+        {
+            "entries": access_log_for(request.user),
+            "viewer_zone": zone_of(request.user).key,
+        },
     )
-    return render(request, "visits/access_log.html", {"events": events})
 
 
 def _log(request, what: str, *, patient=None, write: bool = False) -> None:

@@ -11,11 +11,24 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from visits.access import PATIENT_ONLY, authorize, is_care_provider
+from visits.access import (
+    PATIENT_ONLY,
+    active_referrals,
+    authorize,
+    is_care_provider,
+    role_allows,
+)
 from visits.audit import record_reads
 from visits.errors import VisitsError
 from visits.forms import BookingForm, VisitTypeChoiceForm
-from visits.models import Alert, ClinicianProfile, FollowUpProposal, Visit, VisitType
+from visits.models import (
+    Alert,
+    ClinicianProfile,
+    FollowUpProposal,
+    Referral,
+    Visit,
+    VisitType,
+)
 from visits.services.booking import (
     BookingError,
     book_visit,
@@ -63,10 +76,36 @@ def home(request):
     )
     if context["my_visits"]:
         record_reads(actor=user, what="visit_list", patients=[user], request=request)
+    context.update(_referrals_summary(request, now))
     context["proposals"] = FollowUpProposal.objects.filter(
         visit__patient=user, status=FollowUpProposal.Status.PROPOSED
     ).select_related("visit_type")
     return render(request, "visits/home.html", context)
+
+
+def _referrals_summary(request, now) -> dict:
+    """For the visits home: a specialist's waiting referrals (counts only) and a
+    clinician's recent referrals with whether the specialist has opened them."""
+    user = request.user
+    summary = {}
+    if role_allows(user, "visits.receive_referrals"):
+        waiting = active_referrals(user, now=now)
+        summary["referrals_waiting"] = waiting.count()
+        summary["referrals_new"] = waiting.filter(opened_at__isnull=True).count()
+    if is_care_provider(user):
+        sent = list(
+            Referral.objects.filter(referring_clinician=user, expires_at__gt=now)
+            .select_related("patient", "specialist")
+            .order_by("-created_at")[:10]
+        )
+        record_reads(
+            actor=user,
+            what="referral_list",
+            patients=[referral.patient for referral in sent],
+            request=request,
+        )
+        summary["referrals_sent"] = sent
+    return summary
 
 
 def _slot_choices(request, visit_type, clinicians=None):

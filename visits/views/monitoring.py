@@ -18,14 +18,15 @@ from visits.access import (
     role_allows,
     visible_patients,
 )
-from visits.chart import readings_svg
+from visits.chart import build_readings_chart, readings_svg
 from visits.forms import ReadingForm, ThresholdForm, UploadForm
-from visits.models import Alert, Reading
+from visits.models import Alert
 from visits.services.monitoring import (
     ReadingInput,
     ReadingRefused,
     acknowledge_alert,
     import_readings,
+    latest_reading_advice,
     parse_readings_file,
     record_reading,
     set_thresholds,
@@ -44,7 +45,7 @@ def my_readings(request):
         accept=PATIENT_ONLY,
         write=request.method == "POST",
     )
-    form = ReadingForm(request.POST or None)
+    form = ReadingForm(request.POST or None, zone=patient.time_zone)
     status = 200
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -77,9 +78,10 @@ def my_readings(request):
             "form": form,
             "upload_form": UploadForm(),
             "patient": patient,
-            "readings": Reading.objects.filter(patient=patient).order_by(
-                "-measured_at"
-            )[:50],
+            "chart": build_readings_chart(
+                patient=patient, viewer_zone=patient.time_zone
+            ),
+            "advice": latest_reading_advice(patient=patient),
             "alerts": Alert.objects.filter(patient=patient)[:10],
         },
         status=status,
@@ -116,11 +118,13 @@ def upload_readings(request):
 def readings_chart(request, patient):
     person = load_patient(request, patient, what="readings_chart")
     authorize(request, patient=person, what="readings_chart")
-    readings = list(
-        Reading.objects.filter(patient=person).order_by("measured_at")[:500]
-    )
     response = HttpResponse(
-        readings_svg(readings, title=_("Home readings over time")),
+        readings_svg(
+            patient=person,
+            viewer_zone=timezone.get_current_timezone(),
+            title=_("Home readings over time"),
+            narrow=request.GET.get("layout") == "narrow",
+        ),
         content_type="image/svg+xml",
     )
     response["Cache-Control"] = "no-store"

@@ -15,12 +15,14 @@ from visits.access import (
     CARE_ONLY,
     CARE_TEAM,
     PATIENT_AND_CARE,
+    active_referrals,
     authorize,
     refuse,
     role_allows,
     shared_with,
 )
-from visits.audit import record_event
+from visits.audit import record_event, record_reads
+from visits.chart import build_readings_chart
 from visits.errors import VisitsError
 from visits.forms import (
     BreakGlassForm,
@@ -34,13 +36,13 @@ from visits.models import (
     AuditEvent,
     ClinicalNote,
     Document,
-    Reading,
     Referral,
     Threshold,
     Visit,
 )
 from visits.services.sharing import (
     create_referral,
+    mark_referral_opened,
     open_break_glass,
     schedule_care_meeting,
     store_document,
@@ -63,9 +65,9 @@ def patient_record(request, patient):
             "person": person,
             "relation": relation,
             "visits": Visit.objects.filter(patient=person).select_related("visit_type"),
-            "readings": Reading.objects.filter(patient=person).order_by("-measured_at")[
-                :20
-            ],
+            "chart": build_readings_chart(
+                patient=person, viewer_zone=request.user.time_zone
+            ),
             "alerts": Alert.objects.filter(patient=person)[:20],
             "documents": Document.objects.filter(patient=person),
             "threshold_form": ThresholdForm(
@@ -157,8 +159,8 @@ def referral_create(request, patient):
                 patient=person,
                 specialist=specialists.get(uuid=data["specialist"]),
                 reason=data["reason"],
-                notes=list(notes.filter(uuid__in=data["notes"])),
-                documents=list(documents.filter(uuid__in=data["documents"])),
+                notes=list(notes.filter(uuid__in=data.get("notes", []))),
+                documents=list(documents.filter(uuid__in=data.get("documents", []))),
                 days=data["days"],
             )
         except VisitsError as exc:
@@ -194,11 +196,32 @@ def _load_referral(request, referral_uuid, *, write=False):
 
 
 @login_required
+def referral_inbox(request):
+    """The specialist's active referrals: who, from whom, until when, what is shared."""
+    if not role_allows(request.user, "visits.receive_referrals"):
+        raise refuse(request, what="referral_list")
+    referrals = list(
+        active_referrals(request.user)
+        .select_related("patient", "referring_clinician")
+        .prefetch_related("shared_notes__visit__visit_type", "shared_documents")
+    )
+    # The list names patients and what was shared: a read of each one's record.
+    record_reads(
+        actor=request.user,
+        what="referral_list",
+        patients=[found.patient for found in referrals],
+        request=request,
+    )
+    return render(request, "visits/referral_inbox.html", {"referrals": referrals})
+
+
+@login_required
 def referral(request, referral):
     found = _load_referral(request, referral)
     is_specialist = found.specialist_id == request.user.pk
     notes = found.shared_notes.select_related("visit__visit_type")
     if is_specialist:
+        mark_referral_opened(referral=found, specialist=request.user)
         # Each shared note shown is a PHI read of its own.
         for shared in notes:
             if shared_with(request.user, shared):
@@ -217,6 +240,7 @@ def referral(request, referral):
             "notes": notes,
             "documents": found.shared_documents.all(),
             "is_referrer": found.referring_clinician_id == request.user.pk,
+            "is_specialist": is_specialist,
             "meeting_form": CareMeetingForm(),
         },
     )

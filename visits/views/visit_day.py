@@ -84,6 +84,11 @@ def consent(request, visit):
         {
             "visit": visit,
             "document": document,
+            # Standard visit types carry the general consent as their own text;
+            # print it once, and the type's own words only when they add something.
+            "visit_type_consent": ""
+            if visit.visit_type.consent_text.strip() == document.text.strip()
+            else visit.visit_type.consent_text,
             "form": form,
             "already": consent_needed(visit.patient) is None,
         },
