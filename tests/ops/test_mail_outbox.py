@@ -169,7 +169,7 @@ def public_health_alert(world, on_commit, browser):
     from tests.cms.factories import make_alert
 
     subscriber = world["patient"]
-    cms_services.subscribe_to_alerts(user=subscriber)
+    cms_services.subscribe_to_alerts(user=subscriber, language="en")
     on_commit(lambda: make_alert(title="Measles exposure"))
     return [(subscriber.email, "Measles exposure")]
 
@@ -194,6 +194,21 @@ def certificate_issued(world, on_commit, browser):
     return [(learner.email, "certificate")]
 
 
+def referral(world, on_commit, browser):
+    from visits.services.sharing import create_referral
+
+    specialist = world["specialist"]
+    on_commit(
+        lambda: create_referral(
+            clinician=world["clinician"],
+            patient=world["patient"],
+            specialist=specialist,
+            reason="Second opinion, please.",
+        )
+    )
+    return [(specialist.email, "referral")]
+
+
 KINDS = [
     booking_reminder_and_cancellation,
     meeting_invitation_reminder_and_cancellation,
@@ -201,12 +216,18 @@ KINDS = [
     public_health_alert,
     password_reset,
     certificate_issued,
+    referral,
 ]
 
 
 @pytest.fixture
-def world(patient, clinician, meeting_admin):
-    return {"patient": patient, "clinician": clinician, "meeting_admin": meeting_admin}
+def world(patient, clinician, meeting_admin, specialist):
+    return {
+        "patient": patient,
+        "clinician": clinician,
+        "meeting_admin": meeting_admin,
+        "specialist": specialist,
+    }
 
 
 def test_every_message_arrives_once_after_the_mail_server_comes_back(
