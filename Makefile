@@ -5,7 +5,7 @@ PORT ?= 8000
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install migrate seed lint check pytest bench clean
+.PHONY: run test install migrate seed lint check pytest bench bench-quick clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +50,10 @@ test: lint check pytest
 
 bench: install
 	$(BIN)/python bench/run_all.py
+
+# What CI runs: every bench script with a few requests, to prove it still works.
+bench-quick: install
+	$(BIN)/python bench/run_all.py --quick
 
 clean:
 	rm -rf $(VENV) var

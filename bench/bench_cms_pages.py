@@ -10,7 +10,13 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from http_load import compare, running_server  # noqa: E402
+from http_load import (  # noqa: E402
+    compare,
+    concurrency_default,
+    port,
+    requests_default,
+    running_server,
+)
 
 ARTICLE_PATH = "/heart-health/measuring-blood-pressure-at-home/"
 TARGET = 0.5
@@ -27,9 +33,9 @@ def _check_served(port: int, path: str) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--port", type=int, default=8101)
-    parser.add_argument("--requests", type=int, default=1200)
-    parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--port", type=int, default=port(8101))
+    parser.add_argument("--requests", type=int, default=requests_default(1200))
+    parser.add_argument("--concurrency", type=int, default=concurrency_default(8))
     args = parser.parse_args()
     with running_server(args.port) as base_url:
         print(f"gunicorn at {base_url}, 2 workers x 4 threads, production settings")

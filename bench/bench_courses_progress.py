@@ -24,7 +24,13 @@ from urllib.parse import urlencode
 BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH))
 sys.path.insert(0, str(BENCH.parent))
-from http_load import PYTHON, running_server  # noqa: E402
+from http_load import (  # noqa: E402
+    PYTHON,
+    concurrency_default,
+    port,
+    requests_default,
+    running_server,
+)
 
 from tests.totp import totp_now  # noqa: E402
 
@@ -134,9 +140,9 @@ def load_in_second_process(port, path, headers, requests, concurrency) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--port", type=int, default=8102)
-    parser.add_argument("--requests", type=int, default=800)
-    parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--port", type=int, default=port(8102))
+    parser.add_argument("--requests", type=int, default=requests_default(800))
+    parser.add_argument("--concurrency", type=int, default=concurrency_default(8))
     parser.add_argument("--load", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.load:

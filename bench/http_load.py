@@ -4,6 +4,11 @@ Starts gunicorn (production settings, SQLite in a scratch folder, demo data) on
 127.0.0.1, then drives it from a second process with a bounded number of keep-alive
 requests per target. Every script compares its pages with the bare Django view in the
 same server and the same run, so the ratio does not depend on the machine.
+
+BENCH_QUICK=1 (set by `run_all.py --quick`, which CI runs) shrinks every script to a
+few requests, only to prove that it still runs; its figures mean nothing.
+BENCH_PORT moves the first server's port; BENCH_CACHE_DIR lets the scripts of one
+run share a migrated and seeded scratch folder instead of preparing one each.
 """
 
 import http.client
@@ -21,6 +26,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+QUICK = os.environ.get("BENCH_QUICK") == "1"
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
 GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
 
@@ -37,8 +43,59 @@ def server_env(var_dir: Path) -> dict:
         "VAR_DIR": str(var_dir),
         "BENCHMARK_ENDPOINTS": "1",
         "LOG_LEVEL": "WARNING",
-        "EMAIL_URL": "locmem://",
+        # Production settings refuse console and locmem mail; nothing is sent
+        # anyway (no task worker runs), but the outbox needs a real backend named.
+        "EMAIL_URL": f"file://{var_dir / 'mail'}",
     }
+
+
+def port(default: int) -> int:
+    """The script's port: its default, or shifted by BENCH_PORT (base 8100)."""
+    return int(os.environ.get("BENCH_PORT", "8100")) + default - 8100
+
+
+def requests_default(full: int) -> int:
+    return 40 if QUICK else full
+
+
+def concurrency_default(full: int) -> int:
+    return 2 if QUICK else full
+
+
+def _prepare(env: dict, *, seed: bool) -> None:
+    steps = [["migrate", "--noinput", "-v0"], ["collectstatic", "--noinput", "-v0"]]
+    if seed:
+        steps.append(["seed_demo", "--force"])
+    for step in steps:
+        subprocess.run(
+            [PYTHON, "manage.py", *step],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+
+
+def migrated_database() -> Path | None:
+    """The migrated SQLite file run_all.py --quick prepared once for every script."""
+    cache = os.environ.get("BENCH_CACHE_DIR")
+    path = Path(cache, "migrated", "telecampus.sqlite3") if cache else None
+    return path if path and path.exists() else None
+
+
+def _prepare_or_copy(var_dir: Path, env: dict, *, seed: bool) -> None:
+    cache = os.environ.get("BENCH_CACHE_DIR")
+    ready = Path(cache, "seeded" if seed else "prepared") if cache else None
+    if ready and (ready / "ready").exists():
+        shutil.copytree(ready, var_dir, dirs_exist_ok=True)
+        return
+    if migrated_database():
+        # migrate then only checks; the other steps still run.
+        shutil.copy(migrated_database(), var_dir / "telecampus.sqlite3")
+    _prepare(env, seed=seed)
+    if ready:
+        shutil.copytree(var_dir, ready, dirs_exist_ok=True)
+        (ready / "ready").touch()
 
 
 @contextmanager
@@ -48,26 +105,7 @@ def running_server(port: int, *, workers: int = 2, threads: int = 4, seed: bool 
     env = server_env(var_dir)
     env.pop("DATABASE_URL", None)
     try:
-        subprocess.run(
-            [PYTHON, "manage.py", "migrate", "--noinput", "-v0"],
-            cwd=ROOT,
-            env=env,
-            check=True,
-        )
-        subprocess.run(
-            [PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"],
-            cwd=ROOT,
-            env=env,
-            check=True,
-        )
-        if seed:
-            subprocess.run(
-                [PYTHON, "manage.py", "seed_demo", "--force"],
-                cwd=ROOT,
-                env=env,
-                check=True,
-                stdout=subprocess.DEVNULL,
-            )
+        _prepare_or_copy(var_dir, env, seed=seed)
         server = subprocess.Popen(
             [
                 GUNICORN,

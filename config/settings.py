@@ -87,8 +87,9 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "csp",
-    # Queue
+    # Queue and the mail outbox
     "django_q",
+    "post_office",
     # Django
     "django.contrib.admin",
     "django.contrib.auth",
@@ -222,9 +223,12 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_AUTHENTICATED_LOGIN_REDIRECTS = False
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
-# Failed sign-ins are throttled per address and per account (allauth, cache-based).
+# Failed sign-ins are throttled per account and per address (allauth, cache-based).
+# Per account it is strict (5 failures in 15 minutes lock that account only); per
+# address it is loose, because a hospital's hundreds of staff share one NAT address
+# and one person's typos must not lock out everyone else there (README, sign-in).
 ACCOUNT_RATE_LIMITS = {
-    "login_failed": env_str("LOGIN_FAILED_RATE_LIMIT", "10/m/ip,5/5m/key"),
+    "login_failed": env_str("LOGIN_FAILED_RATE_LIMIT", "30/m/ip,5/15m/key"),
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "TeleCampus"
@@ -266,6 +270,30 @@ DEFAULT_FROM_EMAIL = env_str(
     "DEFAULT_FROM_EMAIL", "TeleCampus <no-reply@telecampus.example>"
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# One durable outbox for every message the portal sends (docs/decisions/0012): the
+# EMAIL_BACKEND every send_mail() and EmailMessage.send() goes through only stores
+# the message (django-post-office's Email table), so no page fails because the
+# mail server is down. ops.tasks.send_queued_email_task delivers through
+# EMAIL_DELIVERY_BACKEND, the one EMAIL_URL names, retrying with backoff; messages
+# given up on stay "failed" in the Django admin (Post Office > Emails) to requeue.
+EMAIL_DELIVERY_BACKEND = _email["EMAIL_BACKEND"]
+EMAIL_BACKEND = "post_office.EmailBackend"
+# Delivery attempts before a message is given up: 1, 2, 4 ... minutes apart, at
+# most an hour, so the default 12 tries span about six hours.
+EMAIL_MAX_ATTEMPTS = env_int("EMAIL_MAX_ATTEMPTS", 12, minimum=1)
+EMAIL_RETRY_MAX_MINUTES = env_int("EMAIL_RETRY_MAX_MINUTES", 60, minimum=1)
+# Delivered messages (with their links) are deleted after this many days.
+EMAIL_KEEP_SENT_DAYS = env_int("EMAIL_KEEP_SENT_DAYS", 30, minimum=1)
+POST_OFFICE = {
+    "BACKENDS": {"default": EMAIL_DELIVERY_BACKEND},
+    "DEFAULT_PRIORITY": "medium",
+    # Retries are ours (ops.outbox), with backoff and a cross-worker claim.
+    "MAX_RETRIES": 0,
+    "LOG_LEVEL": 2,
+    # A message re-sent after a crash keeps its Message-ID: mail clients show it once.
+    "MESSAGE_ID_ENABLED": True,
+    "MESSAGE_ID_FQDN": env_str("EMAIL_MESSAGE_ID_DOMAIN", "telecampus.example"),
+}
 
 # --- Internationalisation -----------------------------------------------------
 LANGUAGE_CODE = "en"
@@ -338,6 +366,10 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool(
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
 if env_bool("BEHIND_TLS_PROXY", default=not DEBUG):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # Behind the proxy every request comes from its address: throttling by address
+    # must read the client's from the X-Forwarded-For entry the proxy appended.
+    ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 1, minimum=0)
+    RATELIMIT_IP_META_KEY = "accounts.client_ip.client_ip"
 
 JITSI_DOMAIN = env_str("JITSI_DOMAIN", "meet.jit.si")
 _JITSI_ORIGIN = f"https://{JITSI_DOMAIN}"
@@ -373,9 +405,21 @@ LOGGING = {
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # Request paths in log lines (django.request's "Not Found: /path") lose their
+    # secrets and search terms, as in gunicorn's access log (gunicorn.conf.py).
+    "filters": {"redact": {"()": "config.log_redaction.RedactSecretsFilter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["redact"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
+        # Replace Django's default handlers for these (they would print unfiltered).
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "django.db.backends": {"level": "WARNING"},
         # Wagtail logs every background task (reference index updates) at INFO.
         "django_tasks": {"level": "WARNING"},

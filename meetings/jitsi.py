@@ -67,6 +67,8 @@ def external_api_url() -> str:
 class Participant:
     id: str
     name: str
+    # Empty leaves the address out of the token: Jitsi shows it to the others in the
+    # room and its web client derives a Gravatar request from it.
     email: str
     moderator: bool
 
@@ -105,13 +107,14 @@ def mint_token(
             "user": {
                 "id": participant.id,
                 "name": participant.name,
-                "email": participant.email,
                 "moderator": participant.moderator,
                 "affiliation": "owner" if participant.moderator else "member",
             },
             "features": dict(enabled_features),
         },
     }
+    if participant.email:
+        payload["context"]["user"]["email"] = participant.email
     headers = {"typ": "JWT"}
     if algorithm() == "RS256":
         headers["kid"] = settings.JITSI_KID
@@ -135,6 +138,8 @@ class RoomEvent:
     at: datetime
     participant_id: str = ""
     occupant_jid: str = ""
+    # Breakout rooms report their main room's name; is_breakout tells them apart.
+    is_breakout: bool = False
 
 
 _EVENT_NAMES = {
@@ -149,13 +154,27 @@ class BadEvent(ValueError):
     pass
 
 
+def room_from_node(node: str) -> str:
+    """Our room slug from the MUC node event-sync sends as room_name.
+
+    On a multi-tenant deployment (https://domain/tenant/room) Jitsi names the room
+    "[tenant]room" internally; without a tenant it is just "room".
+    """
+    node = node.split("@", 1)[0]
+    if node.startswith("["):
+        _tenant, closed, room = node[1:].partition("]")
+        if closed:
+            return room
+    return node
+
+
 def parse_event(payload: dict) -> RoomEvent:
     """Read one event-sync POST body; raises BadEvent for anything malformed."""
     if not isinstance(payload, dict):
         raise BadEvent("payload is not an object")
     try:
         name, time_field = _EVENT_NAMES[payload["event_name"]]
-        room = str(payload["room_name"]).split("@", 1)[0]
+        room = room_from_node(str(payload["room_name"]))
         occupant = payload.get("occupant") or {}
         if not isinstance(occupant, dict):
             raise BadEvent("occupant is not an object")
@@ -169,4 +188,5 @@ def parse_event(payload: dict) -> RoomEvent:
         at=at,
         participant_id=str(occupant.get("id") or ""),
         occupant_jid=str(occupant.get("occupant_jid") or ""),
+        is_breakout=payload.get("is_breakout") is True,
     )

@@ -1,8 +1,5 @@
 from django.apps import AppConfig
-from django.core import checks
 from django.db.models.signals import post_migrate
-
-from ops.base_url_check import check_base_url
 
 
 def _install_schedules(sender, **kwargs) -> None:
@@ -15,11 +12,24 @@ def _install_schedules(sender, **kwargs) -> None:
     install_schedules()
 
 
+def _deliver_soon(sender, **kwargs) -> None:
+    # A message was stored in the outbox: deliver it once the sender's transaction
+    # commits (the row is invisible to the worker before), not a minute later.
+    from django.db import transaction
+    from django_q.tasks import async_task
+
+    transaction.on_commit(lambda: async_task("ops.tasks.send_queued_email_task"))
+
+
 class OpsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "ops"
     verbose_name = "Operations"
 
     def ready(self) -> None:
+        from post_office.signals import email_queued
+
+        from ops import checks  # noqa: F401 - registers the production checks
+
         post_migrate.connect(_install_schedules, dispatch_uid="ops.schedules")
-        checks.register(check_base_url)
+        email_queued.connect(_deliver_soon, dispatch_uid="ops.deliver_soon")

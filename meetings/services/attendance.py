@@ -77,6 +77,10 @@ def _apply(event: jitsi.RoomEvent) -> bool:
     if occurrence is None:
         return False
     if event.name == "room_destroyed":
+        if event.is_breakout:
+            # A breakout room closing (its name is the main room's) ends nobody's
+            # presence: its occupants went back to the main room.
+            return False
         return bool(
             occurrence.attendance.filter(
                 source=AttendanceInterval.Source.JITSI, left_at__isnull=True

@@ -61,6 +61,11 @@ class JoinContext:
     def url(self) -> str:
         return jitsi.join_url(self.room, self.jwt)
 
+    @property
+    def room_is_open(self) -> bool:
+        """No token: anyone who has the room's address can enter."""
+        return self.jwt is None
+
 
 def current_occurrence(meeting: Meeting, now: datetime) -> Occurrence:
     """The sitting whose join window is open now, or JoinRefused saying why not."""
@@ -140,7 +145,8 @@ def join_context(*, meeting: Meeting, user, now: datetime | None = None) -> Join
     participant = jitsi.Participant(
         id=str(user.uuid),
         name=user.display_name,
-        email=user.email,
+        # A visit room's email would name the patient to Jitsi (and Gravatar).
+        email="" if meeting.kind == Meeting.Kind.TELEMEDICINE_VISIT else user.email,
         moderator=moderator,
     )
     # Hosts switch the lobby on (the embed does it) and admit people from it.

@@ -162,3 +162,81 @@ def test_a_code_from_the_previous_window_is_accepted_once(client, clinician):
     sign_in(client, "clinician")
     replay = client.post(reverse("mfa_authenticate"), {"code": previous})
     assert replay.status_code == 200  # the same code cannot be used twice
+
+
+HOSPITAL_NAT = "203.0.113.7"
+
+
+def sign_in_from(client, address, login, password=PASSWORD):
+    return client.post(
+        reverse("account_login"),
+        {"login": login, "password": password},
+        REMOTE_ADDR=address,
+    )
+
+
+def test_one_persons_failures_do_not_lock_out_a_shared_hospital_address(client, db):
+    """Staff behind one NAT address: twenty people mistype once in the same minute,
+    then a colleague signs in from the same address with the right password."""
+    for n in range(20):
+        make_person(f"nurse{n}", [Role.PATIENT])
+        response = sign_in_from(client, HOSPITAL_NAT, f"nurse{n}", "wrong-password")
+        assert response.status_code == 200
+    make_person("colleague", [Role.PATIENT])
+    response = sign_in_from(client, HOSPITAL_NAT, "colleague")
+    assert response.status_code == 302, "a correct password from the NAT is refused"
+
+
+def test_an_account_is_locked_alone_after_five_failures(client, db):
+    make_person("target", [Role.PATIENT])
+    make_person("bystander", [Role.PATIENT])
+    for _attempt in range(5):
+        sign_in_from(client, HOSPITAL_NAT, "target", "wrong-password")
+    refused = sign_in_from(client, "198.51.100.1", "target")
+    assert refused.status_code != 302, "the account is locked from every address"
+    client.logout()
+    assert sign_in_from(client, HOSPITAL_NAT, "bystander").status_code == 302
+
+
+def test_an_address_spraying_many_accounts_is_throttled(client, db):
+    for n in range(30):
+        sign_in_from(client, "192.0.2.66", f"guess{n}", "wrong-password")
+    make_person("sprayed", [Role.PATIENT])
+    response = sign_in_from(client, "192.0.2.66", "sprayed")
+    assert response.status_code != 302
+
+
+def test_behind_the_tls_proxy_addresses_come_from_x_forwarded_for(client, settings, db):
+    """Production runs behind nginx: every request's REMOTE_ADDR is the proxy's."""
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    proxy = {"REMOTE_ADDR": "127.0.0.1"}
+    for n in range(30):
+        client.post(
+            reverse("account_login"),
+            {"login": f"guess{n}", "password": "wrong"},
+            HTTP_X_FORWARDED_FOR="192.0.2.66",
+            **proxy,
+        )
+    make_person("elsewhere", [Role.PATIENT])
+    response = client.post(
+        reverse("account_login"),
+        {"login": "elsewhere", "password": PASSWORD},
+        HTTP_X_FORWARDED_FOR="198.51.100.9",
+        **proxy,
+    )
+    assert response.status_code == 302
+
+
+def test_certificate_verification_throttles_the_client_not_the_proxy(rf, settings):
+    from accounts.client_ip import client_ip
+
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    request = rf.get(
+        "/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.50, 198.51.100.9"
+    )
+    assert client_ip(request) == "198.51.100.9"
+    request = rf.get("/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="junk")
+    assert client_ip(request) == "127.0.0.1"
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 0
+    request = rf.get("/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.50")
+    assert client_ip(request) == "127.0.0.1"

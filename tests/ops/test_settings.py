@@ -58,17 +58,107 @@ def test_malformed_variables_stop_start_up_naming_the_variable(env, variable):
     assert variable in lines[0]
 
 
+def ed25519_pem() -> str:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    return (
+        Ed25519PrivateKey.generate()
+        .private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+        .decode()
+    )
+
+
+# Everything production needs, each secret a fresh random one.
+PRODUCTION_SECRETS = {
+    "EMAIL_URL": "smtp://relay.example.org:587",
+    "JITSI_APP_ID": "telecampus",
+    "JITSI_APP_SECRET": secrets.token_urlsafe(48),
+    "JITSI_WEBHOOK_SECRET": secrets.token_urlsafe(48),
+    "CERTIFICATES_SIGNING_KEY": ed25519_pem(),
+}
+PRODUCTION = {
+    "DEBUG": "0",
+    "SECRET_KEY": PRODUCTION_KEY,
+    "ALLOWED_HOSTS": "portal.example.org",
+    "BASE_URL": "https://portal.example.org",
+    **PRODUCTION_SECRETS,
+}
+
+
 def test_production_settings_pass_check_deploy():
-    result = manage(
-        "check",
-        "--deploy",
-        "--fail-level",
-        "WARNING",
-        DEBUG="0",
-        SECRET_KEY=PRODUCTION_KEY,
-        ALLOWED_HOSTS="portal.example.org",
-        BASE_URL="https://portal.example.org",
-        EMAIL_URL="smtp://relay.example.org:587",
+    result = manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("missing", "replacement", "error_id", "words"),
+    [
+        ("EMAIL_URL", "file:///tmp/telecampus-mail", "ops.E001", "mail server"),
+        ("JITSI_APP_SECRET", "", "ops.E002", "Jitsi tokens are not configured"),
+        ("JITSI_APP_ID", "", "ops.E002", "Jitsi tokens are not configured"),
+        ("JITSI_APP_SECRET", "short", "ops.E003", "can be forged"),
+        ("JITSI_WEBHOOK_SECRET", "", "ops.E005", "JITSI_WEBHOOK_SECRET is not set"),
+        ("CERTIFICATES_SIGNING_KEY", "", "ops.E006", "CERTIFICATES_SIGNING_KEY"),
+        ("CERTIFICATES_SIGNING_KEY", "not a key", "ops.E007", "cannot be used"),
+    ],
+)
+def test_check_deploy_names_each_missing_production_secret(
+    missing, replacement, error_id, words
+):
+    result = manage("check", "--deploy", **{**PRODUCTION, missing: replacement})
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert f"({error_id}) " in result.stderr and words in result.stderr
+    assert result.stderr.count("(ops.E") == 1, result.stderr
+
+
+def test_check_deploy_lists_every_missing_secret_at_once():
+    bare = {k: v for k, v in PRODUCTION.items() if k not in PRODUCTION_SECRETS}
+    result = manage("check", "--deploy", **bare, EMAIL_URL="file:///tmp/mail")
+    assert result.returncode == 1
+    for error_id in ("ops.E001", "ops.E002", "ops.E005", "ops.E006"):
+        assert f"({error_id})" in result.stderr, result.stderr
+
+
+def test_development_has_no_production_errors():
+    result = manage("check", "--deploy", DEBUG="1")
+    assert "(ops.E" not in result.stdout + result.stderr
+
+
+def readme_production_check() -> str:
+    readme = (ROOT / "README.md").read_text()
+    start = readme.index("<!-- production-check -->")
+    block = readme[start:].split("```sh\n", 1)[1].split("```", 1)[0]
+    return block
+
+
+def test_the_readme_production_check_command_works():
+    """The README's production line, run as written (in the project folder)."""
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k
+        not in {
+            "DATABASE_URL",
+            "DEBUG",
+            "SECRET_KEY",
+            "EMAIL_URL",
+            "DJANGO_ALLOW_ASYNC_UNSAFE",
+        }
+        and not k.startswith(("JITSI_", "CERTIFICATES_"))
+    }
+    result = subprocess.run(  # noqa: S603 - the README's own command
+        ["/bin/bash", "-euo", "pipefail", "-c", readme_production_check()],  # noqa: S607
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
@@ -77,18 +167,13 @@ def test_production_settings_pass_check_deploy():
 @pytest.mark.parametrize(
     ("base_url", "error"),
     [
-        (None, "ops.E001"),
-        ("portal.example.org", "ops.E002"),
-        ("https://portal.example.org/visits", "ops.E002"),
+        (None, "ops.E008"),
+        ("portal.example.org", "ops.E009"),
+        ("https://portal.example.org/visits", "ops.E009"),
     ],
 )
 def test_production_requires_a_well_formed_base_url(base_url, error):
-    env = {
-        "DEBUG": "0",
-        "SECRET_KEY": PRODUCTION_KEY,
-        "ALLOWED_HOSTS": "portal.example.org",
-        "EMAIL_URL": "smtp://relay.example.org:587",
-    }
+    env = {k: v for k, v in PRODUCTION.items() if k != "BASE_URL"}
     if base_url is not None:
         env["BASE_URL"] = base_url
     result = manage("check", **env)
@@ -124,3 +209,14 @@ def test_start_up_errors_do_not_print_passwords():
     assert "EMAIL_URL" in result.stderr
     assert "s3cret-pw" not in result.stderr
     assert "mailer:***@" in result.stderr
+
+
+def test_behind_the_tls_proxy_throttling_reads_the_clients_address():
+    """Without it, every sign-in behind nginx shares the proxy's address."""
+    show = "from django.conf import settings as s; print(s.ALLAUTH_TRUSTED_PROXY_COUNT)"
+    show += "; print(s.RATELIMIT_IP_META_KEY)"
+    result = manage("shell", "-c", show, **PRODUCTION)
+    assert result.stdout.strip().splitlines()[-2:] == [
+        "1",
+        "accounts.client_ip.client_ip",
+    ], result.stderr

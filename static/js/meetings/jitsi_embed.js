@@ -12,10 +12,20 @@
         parentNode: host,
         width: "100%",
         height: "100%",
-        userInfo: { displayName: data.displayName, email: data.email },
-        // The name comes from the invitation (and the token): nobody picks another.
-        configOverwrite: { prejoinConfig: { enabled: true }, readOnlyName: true }
+        userInfo: { displayName: data.displayName },
+        configOverwrite: {
+            prejoinConfig: { enabled: true },
+            // The name comes from the invitation (and the token): nobody picks another.
+            readOnlyName: true,
+            // No requests from the room to third parties (Gravatar avatars derived
+            // from email addresses, call statistics services, ...).
+            disableThirdPartyRequests: true,
+            gravatar: { disabled: true }
+        }
     };
+    if (data.email) {
+        options.userInfo.email = data.email;
+    }
     if (data.jwt) {
         options.jwt = data.jwt;
     }

@@ -1,0 +1,163 @@
+"""Production checks for `manage.py check --deploy`: one clear error per missing
+secret or outside service, so a deployment cannot go live half configured.
+
+Registered by ops.apps. They speak only when DEBUG is off: development runs on
+purpose without a mail server, Jitsi tokens or a signing key.
+"""
+
+from urllib.parse import urlsplit
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from django.conf import settings
+from django.core.checks import Error, Tags, register
+
+from meetings import jitsi
+
+SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+# HS256 secrets shorter than the hash are brute-forceable from one captured token.
+MIN_JITSI_SECRET_LENGTH = 32
+
+
+def _production() -> bool:
+    return not settings.DEBUG
+
+
+@register(Tags.security, deploy=True)
+def check_mail_server(app_configs, **kwargs) -> list[Error]:
+    if not _production() or settings.EMAIL_DELIVERY_BACKEND == SMTP_BACKEND:
+        return []
+    return [
+        Error(
+            "EMAIL_URL does not name a mail server, so password resets, visit "
+            "notices and invitations are never delivered.",
+            hint="Set EMAIL_URL=smtp://user:password@relay:587 (or smtps://...:465).",
+            id="ops.E001",
+        )
+    ]
+
+
+@register(Tags.security, deploy=True)
+def check_jitsi_tokens(app_configs, **kwargs) -> list[Error]:
+    if not _production():
+        return []
+    if not jitsi.tokens_enabled():
+        return [
+            Error(
+                "Jitsi tokens are not configured: anyone who learns a room's address "
+                "can enter a visit or meeting, and every participant is warned so.",
+                hint="Set JITSI_APP_ID and JITSI_APP_SECRET (HS256), or JITSI_APP_ID, "
+                "JITSI_PRIVATE_KEY and JITSI_KID (RS256), matching the Jitsi server's "
+                "token authentication.",
+                id="ops.E002",
+            )
+        ]
+    errors = []
+    if not settings.JITSI_PRIVATE_KEY and (
+        len(settings.JITSI_APP_SECRET) < MIN_JITSI_SECRET_LENGTH
+    ):
+        errors.append(
+            Error(
+                f"JITSI_APP_SECRET is shorter than {MIN_JITSI_SECRET_LENGTH} "
+                "characters, so room tokens can be forged.",
+                hint="Use a long random secret, e.g. "
+                "python -c 'import secrets; print(secrets.token_urlsafe(48))'.",
+                id="ops.E003",
+            )
+        )
+    if settings.JITSI_PRIVATE_KEY and not settings.JITSI_KID:
+        errors.append(
+            Error(
+                "JITSI_PRIVATE_KEY is set without JITSI_KID, so the Jitsi server "
+                "cannot find the public key to check room tokens.",
+                hint="Set JITSI_KID to the key id the Jitsi server publishes.",
+                id="ops.E004",
+            )
+        )
+    return errors
+
+
+@register(Tags.security, deploy=True)
+def check_jitsi_webhook_secret(app_configs, **kwargs) -> list[Error]:
+    if not _production() or settings.JITSI_WEBHOOK_SECRET:
+        return []
+    return [
+        Error(
+            "JITSI_WEBHOOK_SECRET is not set, so attendance from Jitsi's event-sync "
+            "webhook is refused and live CME credit cannot be capped by attendance.",
+            hint="Set JITSI_WEBHOOK_SECRET to a long random value and give Prosody's "
+            "event_sync module the same one (Authorization: Bearer ...).",
+            id="ops.E005",
+        )
+    ]
+
+
+@register(Tags.security, deploy=True)
+def check_certificate_signing_key(app_configs, **kwargs) -> list[Error]:
+    if not _production():
+        return []
+    if not settings.CERTIFICATES_SIGNING_KEY:
+        return [
+            Error(
+                "CERTIFICATES_SIGNING_KEY is not set, so Open Badges credentials are "
+                "signed with a key derived from SECRET_KEY: rotating SECRET_KEY would "
+                "break every credential already issued.",
+                hint="Set CERTIFICATES_SIGNING_KEY to an Ed25519 private key in PEM, "
+                "e.g. from `openssl genpkey -algorithm ed25519`.",
+                id="ops.E006",
+            )
+        ]
+    try:
+        _load_ed25519(settings.CERTIFICATES_SIGNING_KEY)
+    except ValueError as error:
+        return [
+            Error(
+                f"CERTIFICATES_SIGNING_KEY cannot be used: {error}",
+                hint="It must be an unencrypted Ed25519 private key in PEM.",
+                id="ops.E007",
+            )
+        ]
+    return []
+
+
+def _load_ed25519(pem: str) -> None:
+    try:
+        key = serialization.load_pem_private_key(pem.encode(), password=None)
+    except (ValueError, TypeError) as error:
+        raise ValueError("it is not a readable PEM private key.") from error
+    if not isinstance(key, Ed25519PrivateKey):
+        raise ValueError("it is not an Ed25519 key.")
+
+
+@register(Tags.security)
+def check_base_url(app_configs=None, **kwargs) -> list[Error]:
+    # Every link we send (mail, calendar files, certificate PDFs and their QR
+    # codes) is BASE_URL plus a path; development derives it from PORT.
+    if not _production():
+        return []
+    value = settings.BASE_URL
+    if not value:
+        return [
+            Error(
+                "BASE_URL is not set.",
+                hint="Set BASE_URL to the portal's public address, for example "
+                "https://portal.example.org, when DEBUG is off.",
+                id="ops.E008",
+            )
+        ]
+    parts = urlsplit(value)
+    if (
+        parts.scheme not in {"http", "https"}
+        or not parts.hostname
+        or parts.path not in {"", "/"}
+        or parts.query
+        or parts.fragment
+    ):
+        return [
+            Error(
+                f"BASE_URL {value!r} is not an address like https://portal.example.org.",
+                hint="Give the scheme and host (and port if any), without a path.",
+                id="ops.E009",
+            )
+        ]
+    return []
