@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.db.models import Count, Q
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -42,16 +42,6 @@ class Panel:
     items: list[Link] = field(default_factory=list)
     empty: str = ""
     actions: list[Link] = field(default_factory=list)
-
-
-def url_for(*names: str, args=None) -> str:
-    """The first of these URL names that exists (screens land app by app)."""
-    for name in names:
-        try:
-            return reverse(name, args=args)
-        except NoReverseMatch:
-            continue
-    raise NoReverseMatch(f"None of {names} exists.")
 
 
 def _pending_claims():
@@ -181,8 +171,8 @@ def auditor_panels(user) -> list[Panel]:
                 "(break-glass) access."
             ),
             actions=[
-                Link(_("Search the audit log"), url_for("visits:audit")),
-                Link(_("Review emergency access"), url_for("visits:break_glass_queue")),
+                Link(_("Search the audit log"), reverse("visits:audit")),
+                Link(_("Review emergency access"), reverse("visits:break_glass_queue")),
             ],
         )
     ]
@@ -202,9 +192,9 @@ def clinician_panels(user) -> list[Panel]:
                 "Your schedule, waiting rooms and follow-ups are on your visits page."
             ),
             actions=[
-                Link(_("Open today's visits"), url_for("visits:home")),
-                Link(_("My hours"), url_for("visits:schedule")),
-                Link(_("Refill requests"), url_for("visits:refills")),
+                Link(_("Open today's visits"), reverse("visits:home")),
+                Link(_("My hours"), reverse("visits:schedule")),
+                Link(_("Refill requests"), reverse("visits:refills")),
             ],
         ),
         Panel(
@@ -237,7 +227,7 @@ def specialist_panels(user) -> list[Panel]:
             actions=[
                 Link(
                     _("Open my referrals"),
-                    url_for("visits:referrals", "visits:home"),
+                    reverse("visits:referrals"),
                 )
             ],
         )
