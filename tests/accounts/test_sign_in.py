@@ -44,6 +44,7 @@ def test_staff_with_totp_must_enter_a_code(client, clinician):
         reverse("mfa_authenticate"), {"code": totp_now(settings.DEMO_TOTP_SECRET)}
     )
     assert right.status_code == 302
+    assert right.url == reverse("staff_home")  # a clinician lands on their work
     assert client.get(reverse("accounts:profile")).status_code == 200
 
 
