@@ -37,6 +37,8 @@ def server_env(var_dir: Path) -> dict:
         "DEBUG": "0",
         "SECRET_KEY": secrets.token_urlsafe(48),
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        # Production requires the public address; links are not followed here.
+        "BASE_URL": "http://127.0.0.1",
         "SECURE_SSL_REDIRECT": "0",
         "BEHIND_TLS_PROXY": "0",
         "SECURE_HSTS_SECONDS": "0",

@@ -65,7 +65,7 @@ def test_meeting_administrator_schedules_copies_the_guest_link_and_cancels_a_dat
         "link", name="My meetings"
     ).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("My meetings")
-    page.get_by_role("link", name="Schedule a meeting").click()
+    page.locator("#main").get_by_role("link", name="Schedule a meeting").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Schedule a meeting")
 
     page.get_by_label("Kind of meeting").select_option(label="Administrative meeting")
