@@ -1,5 +1,6 @@
 """Calendar files read back with vobject (an independent parser), queued once."""
 
+import time
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
@@ -7,10 +8,13 @@ import pytest
 import time_machine
 import vobject
 from django.core import mail
+from django.core.mail.backends.locmem import EmailBackend
 
 from meetings import ics, services
 from meetings.models import InvitationEmail, Meeting
+from meetings.services.invitations import send_invitation
 from meetings.tasks import send_invitation_task
+from tests.concurrency import run_at_once
 from tests.meetings.conftest import NOW
 
 NEW_YORK = ZoneInfo("America/New_York")
@@ -205,3 +209,35 @@ def test_an_invitation_is_queued_once_when_its_task_runs_twice(
     assert row.sent_at is not None
     assert send_invitation_task(str(row.uuid)) == "queued"
     assert [m.to for m in mail.outbox] == [[clinician.email]]
+
+
+class SlowMailOutbox(EmailBackend):
+    """Holds each store a little, so two workers really overlap."""
+
+    def send_messages(self, messages):
+        time.sleep(0.05)
+        return super().send_messages(messages)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_queue_each_invitation_exactly_once(
+    settings, make_meeting, clinician, specialist
+):
+    with time_machine.travel(NOW, tick=False):
+        meeting = make_meeting(invitees=[clinician, specialist])
+    rows = list(InvitationEmail.objects.filter(meeting=meeting))
+    InvitationEmail.objects.update(sent_at=None)
+    mail.outbox.clear()
+    settings.EMAIL_BACKEND = "tests.meetings.test_invitations.SlowMailOutbox"
+    run_at_once(
+        [
+            lambda row=row: send_invitation(invitation=row)
+            for row in rows
+            for _worker in range(2)
+        ]
+    )
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(
+        r.recipient_email for r in rows
+    )
+    assert not InvitationEmail.objects.filter(sent_at__isnull=True).exists()
