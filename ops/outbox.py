@@ -3,8 +3,8 @@
 Every send_mail() and EmailMessage.send() in the portal lands in
 django-post-office's Email table (settings.EMAIL_BACKEND), so a page never waits
 for, or fails on, the mail server. This module delivers those rows through
-settings.EMAIL_DELIVERY_BACKEND. Called by ops.tasks (after each message is queued,
-and every minute by the sweeper schedule).
+settings.EMAIL_DELIVERY_BACKEND. Called by ops.tasks (once per transaction that
+queued messages, and every minute by the sweeper schedule).
 
 Each row is claimed with a conditional UPDATE before it is sent, so two workers
 (on one machine or several) never send the same message twice. A failure puts the
