@@ -39,7 +39,7 @@ def schedule_alert_notifications(*, alert: Alert) -> None:
 
 @transaction.atomic
 def notify_alert_subscribers(*, alert: Alert) -> int:
-    """Email every subscriber once about a live alert; returns how many were sent.
+    """Queue one email to every subscriber about a live alert; returns how many.
 
     The alert row is locked and stamped, so a second run (a retried or duplicated
     task) finds notified_at set and sends nothing.
@@ -55,7 +55,7 @@ def notify_alert_subscribers(*, alert: Alert) -> int:
     subscriptions = AlertSubscription.objects.select_related("user").filter(
         user__is_active=True
     )
-    sent = 0
+    queued = 0
     for subscription in subscriptions:
         # In the subscriber's language, which also picks the alert's Spanish wording.
         with translation.override(subscription.language or settings.LANGUAGE_CODE):
@@ -68,12 +68,13 @@ def notify_alert_subscribers(*, alert: Alert) -> int:
                     "manage_url": settings.BASE_URL + reverse("cms:alert_list"),
                 },
             )
+        # Stored in the mail outbox with this transaction; delivered by ops.outbox.
         send_mail(subject, body, None, [subscription.user.email])
-        sent += 1
+        queued += 1
     alert.notified_at = now
     alert.save(update_fields=["notified_at"])
-    logger.info("alert %s emailed to %d subscribers", alert.uuid, sent)
-    return sent
+    logger.info("alert %s queued for %d subscribers", alert.uuid, queued)
+    return queued
 
 
 def subscribe_to_alerts(*, user, language: str) -> AlertSubscription:

@@ -270,19 +270,21 @@ DEFAULT_FROM_EMAIL = env_str(
     "DEFAULT_FROM_EMAIL", "TeleCampus <no-reply@telecampus.example>"
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
-# One durable outbox for every message the portal sends (docs/decisions/0012): the
+# One durable outbox for every message the portal sends (docs/decisions/0016): the
 # EMAIL_BACKEND every send_mail() and EmailMessage.send() goes through only stores
 # the message (django-post-office's Email table), so no page fails because the
 # mail server is down. ops.tasks.send_queued_email_task delivers through
 # EMAIL_DELIVERY_BACKEND, the one EMAIL_URL names, retrying with backoff; messages
-# given up on stay "failed" in the Django admin (Post Office > Emails) to requeue.
+# given up on stay "failed" in the Django admin (Post Office > Emails) to requeue
+# for EMAIL_KEEP_SENT_DAYS.
 EMAIL_DELIVERY_BACKEND = _email["EMAIL_BACKEND"]
 EMAIL_BACKEND = "post_office.EmailBackend"
 # Delivery attempts before a message is given up: 1, 2, 4 ... minutes apart, at
 # most an hour, so the default 12 tries span about six hours.
 EMAIL_MAX_ATTEMPTS = env_int("EMAIL_MAX_ATTEMPTS", 12, minimum=1)
 EMAIL_RETRY_MAX_MINUTES = env_int("EMAIL_RETRY_MAX_MINUTES", 60, minimum=1)
-# Delivered messages (with their links) are deleted after this many days.
+# Delivered and given-up messages (with their links) are deleted after this many
+# days (a given-up one counts from its last try).
 EMAIL_KEEP_SENT_DAYS = env_int("EMAIL_KEEP_SENT_DAYS", 30, minimum=1)
 POST_OFFICE = {
     "BACKENDS": {"default": EMAIL_DELIVERY_BACKEND},

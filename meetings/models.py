@@ -354,7 +354,12 @@ class Guest(models.Model):
 
 
 class InvitationEmail(models.Model):
-    """Outbox row: one calendar message to one person, sent by a task with retries."""
+    """One calendar message to one person, handed to the mail outbox exactly once.
+
+    `sent_at` is when the message was stored in the mail outbox (in the same
+    transaction), not when the mail server accepted it: delivery and its retries
+    are ops.outbox's (docs/decisions/0016).
+    """
 
     class Method(models.TextChoices):
         REQUEST = "REQUEST", _("Invitation or update")
@@ -372,19 +377,12 @@ class InvitationEmail(models.Model):
     recipient_name = models.CharField(max_length=200, blank=True)
     guest = models.ForeignKey(Guest, null=True, blank=True, on_delete=models.CASCADE)
     sent_at = models.DateTimeField(null=True, blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
+    # Why the message could not be built (data no calendar can carry); empty normally.
     last_error = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["created_at"]
-        indexes = [
-            models.Index(
-                fields=["created_at"],
-                condition=Q(sent_at__isnull=True),
-                name="invitation_unsent",
-            )
-        ]
 
     def __str__(self) -> str:
         return f"{self.method} to {self.recipient_email}"

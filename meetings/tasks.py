@@ -9,7 +9,7 @@ from django.conf import settings
 from django_q.models import Schedule
 
 from meetings.models import InvitationEmail
-from meetings.services.invitations import retry_unsent_invitations, send_invitation
+from meetings.services.invitations import send_invitation
 from meetings.services.reminders import SWEEPER_NAME, sweep_reminders
 
 # The one schedule for all periodic meetings work, installed after migrate by
@@ -29,10 +29,9 @@ def send_invitation_task(invitation_uuid: str) -> str:
     if invitation is None:
         return "gone"
     send_invitation(invitation=invitation)
-    return "sent"
+    return "queued"
 
 
 def sweep_task() -> str:
     sent = sweep_reminders()
-    retried = retry_unsent_invitations()
-    return f"{sent} reminders sent, {retried} invitations retried"
+    return f"{sent} reminders sent"

@@ -15,10 +15,27 @@ def _install_schedules(sender, **kwargs) -> None:
 def _deliver_soon(sender, **kwargs) -> None:
     # A message was stored in the outbox: deliver it once the sender's transaction
     # commits (the row is invisible to the worker before), not a minute later.
+    # One delivery task per transaction, however many messages it stored (an alert
+    # to 10,000 subscribers): one run sends them all, and the one-minute schedule
+    # picks up whatever that run left.
     from django.db import transaction
     from django_q.tasks import async_task
 
-    transaction.on_commit(lambda: async_task("ops.tasks.send_queued_email_task"))
+    connection = transaction.get_connection()
+    pending = getattr(connection, "_outbox_delivery_pending", None)
+    # Still waiting in this transaction's on-commit list (a rolled-back savepoint
+    # drops its callbacks, and with them the promise to deliver).
+    if pending is not None and any(
+        func is pending for _sids, func, _robust in connection.run_on_commit
+    ):
+        return
+
+    def deliver() -> None:
+        connection._outbox_delivery_pending = None
+        async_task("ops.tasks.send_queued_email_task")
+
+    connection._outbox_delivery_pending = deliver
+    transaction.on_commit(deliver)
 
 
 class OpsConfig(AppConfig):

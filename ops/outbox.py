@@ -3,15 +3,16 @@
 Every send_mail() and EmailMessage.send() in the portal lands in
 django-post-office's Email table (settings.EMAIL_BACKEND), so a page never waits
 for, or fails on, the mail server. This module delivers those rows through
-settings.EMAIL_DELIVERY_BACKEND. Called by ops.tasks (after each message is queued,
-and every minute by the sweeper schedule).
+settings.EMAIL_DELIVERY_BACKEND. Called by ops.tasks (once per transaction that
+queued messages, and every minute by the sweeper schedule).
 
 Each row is claimed with a conditional UPDATE before it is sent, so two workers
 (on one machine or several) never send the same message twice. A failure puts the
 row back with the next attempt 1, 2, 4 ... minutes later (at most
 EMAIL_RETRY_MAX_MINUTES); after EMAIL_MAX_ATTEMPTS it stays "failed", visible in the
 Django admin (Post Office > Emails, with a "requeue" action and every attempt's
-error in its log).
+error in its log). Sent and given-up messages are deleted after
+EMAIL_KEEP_SENT_DAYS (delete_old_email).
 """
 
 import logging
@@ -122,14 +123,19 @@ def send_queued_email(*, now: datetime | None = None) -> dict[str, int]:
     return counts
 
 
-def delete_old_sent_email(*, now: datetime | None = None) -> int:
-    """Forget delivered messages after EMAIL_KEEP_SENT_DAYS: they hold sign-in links
-    and calendar files. Their attachments' files go with them."""
+def delete_old_email(*, now: datetime | None = None) -> int:
+    """Forget delivered and given-up messages after EMAIL_KEEP_SENT_DAYS: they hold
+    sign-in links, password-reset links and calendar files. Their attachments'
+    files go with them. Returns how many messages were deleted."""
     now = now or timezone.now()
     cutoff = now - timedelta(days=settings.EMAIL_KEEP_SENT_DAYS)
-    # Failed and waiting messages stay: someone may still requeue them.
-    old_sent = Email.objects.filter(status=STATUS.sent, created__lt=cutoff)
-    _total, deleted = old_sent.delete()
+    # A given-up message stays the whole window after its last try, for an
+    # administrator to requeue; messages still waiting for a try are never purged.
+    old = Email.objects.filter(
+        Q(status=STATUS.sent, created__lt=cutoff)
+        | Q(status=STATUS.failed, last_updated__lt=cutoff)
+    )
+    _total, deleted = old.delete()
     for attachment in Attachment.objects.filter(emails=None)[:1000]:
         attachment.file.delete(save=False)
         attachment.delete()

@@ -2,8 +2,9 @@
 
 record_heartbeat_task runs every minute from a django-q2 Schedule (created after
 migrate); its stored result is the worker heartbeat that /healthz reads.
-send_queued_email_task delivers the mail outbox: queued after each message is
-stored (ops.apps) and every minute by its schedule, which retries what failed.
+send_queued_email_task delivers the mail outbox: queued once per transaction that
+stored messages (ops.apps) and every minute by its schedule, which retries what
+failed and sends what one run left.
 Both are safe to run twice, and at once.
 """
 
@@ -39,5 +40,5 @@ def record_heartbeat_task() -> str:
 
 def send_queued_email_task() -> dict[str, int]:
     counts = outbox.send_queued_email()
-    counts["deleted"] = outbox.delete_old_sent_email()
+    counts["deleted"] = outbox.delete_old_email()
     return counts

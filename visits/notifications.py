@@ -10,6 +10,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from icalendar import Calendar, Event
 
+from accounts.calendar_mail import calendar_attachment
 from accounts.local_time import format_time, format_time_pair
 
 CALENDAR_SUMMARY = "TeleCampus video visit"
@@ -41,7 +42,10 @@ def _send(template: str, to: str, context: dict, attachment: bytes | None = None
     body = render_to_string(f"visits/email/{template}_body.txt", context)
     message = EmailMessage(" ".join(subject.split()), body, to=[to])
     if attachment is not None:
-        message.attach("visit.ics", attachment, "text/calendar")
+        method = str(Calendar.from_ical(attachment)["METHOD"])
+        message.attach(
+            calendar_attachment(filename="visit.ics", ical=attachment, method=method)
+        )
     message.send()
 
 

@@ -5,6 +5,7 @@ own task runs every minute from the one Schedule made after migrate.
 """
 
 from django.conf import settings
+from django.db import transaction
 from django.utils import timezone
 from django_q.models import Schedule
 
@@ -71,24 +72,26 @@ def escalate_alert_task(alert_uuid: str) -> None:
             patient_id=alert.patient_id, ended_at__isnull=True
         ).values("clinician")
     ).values_list("email", flat=True)
-    # Claim the email first: a second run (retry or duplicate) finds it claimed.
-    claimed = Alert.objects.filter(
-        pk=alert.pk, escalation_emailed_at__isnull=True
-    ).update(escalation_emailed_at=timezone.now())
-    if not claimed:
-        return
-    try:
+    # The claim and the message commit together: sending only stores the message
+    # in the mail outbox, which delivers it and retries a failing mail server
+    # (docs/decisions/0016). A second run (retry or duplicate) finds it claimed.
+    with transaction.atomic():
+        claimed = Alert.objects.filter(
+            pk=alert.pk, escalation_emailed_at__isnull=True
+        ).update(escalation_emailed_at=timezone.now())
+        if not claimed:
+            return
         notifications.send_alert_escalation(
             to=[settings.VISITS_ESCALATION_EMAIL, *clinicians], alert=alert
         )
-    except Exception:
-        # Nothing was sent (one message): release the claim so the retry sends it.
-        Alert.objects.filter(pk=alert.pk).update(escalation_emailed_at=None)
-        raise
 
 
 def _send_once(referral_uuid: str, claim_field: str, send) -> None:
-    """Claim the email first: a second run (retry or duplicate) finds it claimed."""
+    """Queue the email once: a second run (retry or duplicate) finds it claimed.
+
+    The claim and the message commit together; delivery and its retries are the
+    mail outbox's (docs/decisions/0016), so `*_emailed_at` means "queued".
+    """
     referral = (
         Referral.objects.select_related("specialist", "referring_clinician")
         .filter(uuid=referral_uuid)
@@ -96,17 +99,13 @@ def _send_once(referral_uuid: str, claim_field: str, send) -> None:
     )
     if referral is None:
         return
-    claimed = Referral.objects.filter(
-        pk=referral.pk, **{f"{claim_field}__isnull": True}
-    ).update(**{claim_field: timezone.now()})
-    if not claimed:
-        return
-    try:
+    with transaction.atomic():
+        claimed = Referral.objects.filter(
+            pk=referral.pk, **{f"{claim_field}__isnull": True}
+        ).update(**{claim_field: timezone.now()})
+        if not claimed:
+            return
         send(referral)
-    except Exception:
-        # Nothing was sent (one message): release the claim so the retry sends it.
-        Referral.objects.filter(pk=referral.pk).update(**{claim_field: None})
-        raise
 
 
 def send_referral_notice_task(referral_uuid: str) -> None:

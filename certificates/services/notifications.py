@@ -17,7 +17,12 @@ EMAIL_SWEEP_BATCH = 200
 
 @transaction.atomic
 def send_certificate_email(*, certificate: Certificate) -> bool:
-    """Tell the learner their certificate is ready; sends at most once."""
+    """Tell the learner their certificate is ready; queues the email at most once.
+
+    send_mail() only stores the message in the mail outbox, in this transaction
+    (docs/decisions/0016): `email_sent_at` is when it was queued, and the outbox
+    delivers it and retries a failing mail server.
+    """
     certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
     if certificate.email_sent_at is not None or not certificate.learner.email:
         return False
@@ -46,7 +51,7 @@ def send_certificate_email(*, certificate: Certificate) -> bool:
 
 
 def send_pending_certificate_emails(*, limit: int = EMAIL_SWEEP_BATCH) -> int:
-    """Mail valid certificates not mailed yet; returns how many were sent."""
+    """Queue mail for valid certificates not queued yet; returns how many."""
     pending = Certificate.objects.valid().filter(email_sent_at__isnull=True)
     return sum(
         send_certificate_email(certificate=certificate)

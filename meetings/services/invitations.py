@@ -1,11 +1,10 @@
-"""Invitations: one outbox row per person and change, sent by a task with retries.
+"""Invitations: one row per person and change, handed to the mail outbox once.
 
 Called by the scheduling services (queue_invitations) and by the tasks
-(send_invitation); the reminder sweeper re-sends rows a failing mail server left
-unsent, so nothing is lost.
+(send_invitation). Delivery and its retries belong to the one mail outbox
+(ops.outbox, docs/decisions/0016); these rows only make sure each invitation is
+queued exactly once.
 """
-
-from datetime import timedelta
 
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
@@ -13,13 +12,11 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django_q.tasks import async_task
 
+from accounts.calendar_mail import calendar_attachment
 from accounts.local_time import format_time
 from accounts.models import User
 from meetings import ics
 from meetings.models import InvitationEmail, Meeting, Occurrence
-
-MAX_ATTEMPTS = 10
-RETRY_AFTER = timedelta(minutes=5)
 
 
 def recipients(meeting: Meeting) -> list[tuple[str, str, object]]:
@@ -115,55 +112,32 @@ def build_message(row: InvitationEmail) -> EmailMultiAlternatives:
         render_to_string(f"meetings/email/{name}_body.html", context), "text/html"
     )
     message.attach(
-        "invite.ics",
-        calendar,
-        f"text/calendar; charset=utf-8; method={row.method}",
+        calendar_attachment(filename="invite.ics", ical=calendar, method=row.method)
     )
     return message
 
 
 def send_invitation(*, invitation: InvitationEmail) -> InvitationEmail:
-    """Send one outbox row once; a failure is recorded, then raised for a retry.
+    """Hand one row's message to the mail outbox, once.
 
-    The row lock keeps two workers from sending the same row twice.
+    message.send() only stores the message in the outbox (ops.outbox delivers it
+    and retries a failing mail server), in this transaction: `sent_at` and the
+    stored message commit together, and the row lock keeps two workers from
+    queueing the same row twice.
     """
-    failure = None
     with transaction.atomic():
         row = InvitationEmail.objects.select_for_update().get(pk=invitation.pk)
         if row.sent_at is not None:
             return row
-        row.attempts += 1
         try:
             message = build_message(row)
         except (OverflowError, ValueError) as error:
             # Stored data no calendar can carry (a year-9999 date from before the
-            # entry window): retrying cannot help, so give up on this row now.
-            row.attempts = MAX_ATTEMPTS
+            # entry window): trying again cannot help, so say why and stop.
             row.last_error = f"Cannot build the invitation: {type(error).__name__}"
-            row.save(update_fields=["attempts", "last_error"])
+            row.save(update_fields=["last_error"])
             return row
-        try:
-            message.send()
-            row.sent_at = timezone.now()
-        except Exception as error:  # noqa: BLE001 - any mail failure means "try later"
-            failure = error
-            row.last_error = f"{type(error).__name__}: {error}"[:300]
-        row.save(update_fields=["attempts", "sent_at", "last_error"])
-    if failure is not None:
-        raise failure
+        message.send()
+        row.sent_at = timezone.now()
+        row.save(update_fields=["sent_at"])
     return row
-
-
-def retry_unsent_invitations(*, now=None) -> int:
-    """Re-queue rows a failing mail server left behind (called by the sweeper)."""
-    now = now or timezone.now()
-    stale = InvitationEmail.objects.filter(
-        sent_at__isnull=True,
-        attempts__lt=MAX_ATTEMPTS,
-        created_at__lte=now - RETRY_AFTER,
-    ).values_list("uuid", flat=True)[:500]
-    count = 0
-    for pk in stale:
-        async_task("meetings.tasks.send_invitation_task", str(pk))
-        count += 1
-    return count

@@ -97,7 +97,7 @@ def test_patient_books_from_their_landing_page_checks_in_and_reaches_the_room(
 
     visit = Visit.objects.get()
     booking_mail = next(m for m in mail.outbox if "is booked" in m.subject)
-    start = calendar_start(booking_mail.attachments[0][1])
+    start = calendar_start(booking_mail.attachments[0].get_payload(decode=True))
     assert start == visit.start
     assert shown(start, CHICAGO) in booking_mail.body
     assert label.startswith(shown(start, CHICAGO))

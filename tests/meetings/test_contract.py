@@ -79,4 +79,4 @@ def test_schedule_meeting_invites_the_specialist_by_email(
     assert [m.to for m in mail.outbox] == [[specialist.email]]
     assert "Doe" not in mail.outbox[0].subject
     assert "Doe" not in mail.outbox[0].body
-    assert "Doe" not in str(mail.outbox[0].attachments[0][1])
+    assert "Doe" not in mail.outbox[0].attachments[0].get_payload(decode=True).decode()

@@ -1,5 +1,6 @@
-"""Calendar files read back with vobject (an independent parser) and email retries."""
+"""Calendar files read back with vobject (an independent parser), queued once."""
 
+import time
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
@@ -11,7 +12,9 @@ from django.core.mail.backends.locmem import EmailBackend
 
 from meetings import ics, services
 from meetings.models import InvitationEmail, Meeting
-from meetings.services.invitations import retry_unsent_invitations
+from meetings.services.invitations import send_invitation
+from meetings.tasks import send_invitation_task
+from tests.concurrency import run_at_once
 from tests.meetings.conftest import NOW
 
 NEW_YORK = ZoneInfo("America/New_York")
@@ -24,9 +27,9 @@ def parse(calendar_text: str):
 
 
 def attachment(message) -> str:
-    name, content, mimetype = message.attachments[0]
-    assert name == "invite.ics"
-    return str(content)
+    part = message.attachments[0]
+    assert part.get_filename() == "invite.ics"
+    return part.get_payload(decode=True).decode()
 
 
 @pytest.fixture
@@ -194,30 +197,47 @@ def test_care_coordination_files_have_a_generic_title(
     assert parse(text).vevent.summary.value == "Care coordination meeting"
 
 
-class BrokenMailServer(EmailBackend):
-    def send_messages(self, messages):
-        raise ConnectionRefusedError("mail server down")
-
-
-def test_a_failing_mail_server_is_retried_and_nothing_is_lost(
-    settings, make_meeting, clinician, django_capture_on_commit_callbacks
+def test_an_invitation_is_queued_once_when_its_task_runs_twice(
+    make_meeting, clinician, django_capture_on_commit_callbacks
 ):
-    settings.EMAIL_BACKEND = "tests.meetings.test_invitations.BrokenMailServer"
-    # Tasks run inline in tests, so the task's error (a retry in the worker)
-    # surfaces here; the meeting itself is already committed.
-    with time_machine.travel(NOW, tick=False), pytest.raises(ConnectionRefusedError):
+    # Delivery and its retries are the mail outbox's (tests/ops/test_mail_outbox.py);
+    # the row only keeps a duplicate or retried task from queueing it again.
+    with time_machine.travel(NOW, tick=False):
         with django_capture_on_commit_callbacks(execute=True):
             make_meeting(invitees=[clinician])
-    assert Meeting.objects.count() == 1
     row = InvitationEmail.objects.get()
-    assert row.sent_at is None
-    assert row.attempts == 1
-    assert "mail server down" in row.last_error
-    assert mail.outbox == []
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    with time_machine.travel(datetime(2026, 6, 10, 15, 1, tzinfo=UTC), tick=False):
-        assert retry_unsent_invitations() == 1
-        assert retry_unsent_invitations() == 0
-    row.refresh_from_db()
     assert row.sent_at is not None
+    assert send_invitation_task(str(row.uuid)) == "queued"
     assert [m.to for m in mail.outbox] == [[clinician.email]]
+
+
+class SlowMailOutbox(EmailBackend):
+    """Holds each store a little, so two workers really overlap."""
+
+    def send_messages(self, messages):
+        time.sleep(0.05)
+        return super().send_messages(messages)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_queue_each_invitation_exactly_once(
+    settings, make_meeting, clinician, specialist
+):
+    with time_machine.travel(NOW, tick=False):
+        meeting = make_meeting(invitees=[clinician, specialist])
+    rows = list(InvitationEmail.objects.filter(meeting=meeting))
+    InvitationEmail.objects.update(sent_at=None)
+    mail.outbox.clear()
+    settings.EMAIL_BACKEND = "tests.meetings.test_invitations.SlowMailOutbox"
+    run_at_once(
+        [
+            lambda row=row: send_invitation(invitation=row)
+            for row in rows
+            for _worker in range(2)
+        ]
+    )
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(
+        r.recipient_email for r in rows
+    )
+    assert not InvitationEmail.objects.filter(sent_at__isnull=True).exists()

@@ -17,23 +17,28 @@ from collections import Counter
 from datetime import timedelta
 from email import message_from_bytes
 from email.header import decode_header, make_header
+from email.parser import BytesParser
+from email.policy import default as default_policy
 from pathlib import Path
 
 import pytest
 import time_machine
+import vobject
 from aiosmtpd.controller import Controller
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage, send_mail
+from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from django_q.models import Task
 from post_office.models import STATUS, Email
 
 from courses.signals import credit_claimed
 from meetings import services as meetings_services
 from meetings.services.reminders import sweep_reminders
 from ops import outbox
-from ops.tasks import send_queued_email_task
+from ops.tasks import OUTBOX_FUNC, send_queued_email_task
 from visits.services.booking import cancel_visit
 from visits.services.monitoring import ReadingInput, record_reading
 from visits.services.sharing import start_care_relationship
@@ -55,10 +60,12 @@ class Inbox:
 
     def __init__(self):
         self.messages = []
+        self.received = []  # (subject, the parsed message) as the server got it
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd API
         message = message_from_bytes(envelope.original_content)
         subject = str(make_header(decode_header(message["Subject"])))
+        self.received.append((subject, message))
         for recipient in envelope.rcpt_tos:
             self.messages.append((recipient, subject))
         return "250 OK"
@@ -335,6 +342,99 @@ def test_delivered_mail_and_its_attachments_are_forgotten_after_a_while(
     assert stored.exists()
     Email.objects.filter(pk=email.pk).update(status=STATUS.sent)
     later = timezone.now() + timedelta(days=settings.EMAIL_KEEP_SENT_DAYS + 1)
-    assert outbox.delete_old_sent_email(now=later) == 1
+    assert outbox.delete_old_email(now=later) == 1
     assert not Email.objects.exists()
     assert not stored.exists()
+
+
+def test_a_given_up_message_is_forgotten_after_the_same_while(
+    settings, smtp_port, patient
+):
+    # A password-reset link must not wait in the database for ever because the
+    # mail server refused it.
+    settings.EMAIL_MAX_ATTEMPTS = 1
+    message = EmailMessage("Password reset", "Body", to=[patient.email])
+    message.attach("visit.ics", b"BEGIN:VCALENDAR", "text/calendar")
+    message.send()
+    given_up = Email.objects.get()
+    stored = Path(given_up.attachments.get().file.path)
+    assert outbox.send_queued_email()["given_up"] == 1
+    send_mail("Still trying", "Body", None, [patient.email])
+
+    keep = timedelta(days=settings.EMAIL_KEEP_SENT_DAYS)
+    assert outbox.delete_old_email(now=timezone.now() + keep - timedelta(hours=1)) == 0
+    assert outbox.delete_old_email(now=timezone.now() + keep + timedelta(days=1)) == 1
+    assert not Email.objects.filter(pk=given_up.pk).exists()
+    assert not stored.exists()
+    # A message still waiting for its next try is never purged.
+    assert Email.objects.get().subject == "Still trying"
+
+
+def test_one_transaction_of_many_messages_queues_one_delivery_task(
+    smtp_port, patient, django_capture_on_commit_callbacks
+):
+    # Tasks run inline in tests (docs/decisions/0004) and each run is stored as a
+    # django-q2 Task row, so the rows count the async_task calls.
+    with django_capture_on_commit_callbacks(execute=True):
+        with transaction.atomic():
+            for number in range(50):
+                send_mail(f"Alert {number}", "Body", None, [patient.email])
+    assert Email.objects.count() == 50
+    assert Task.objects.filter(func=OUTBOX_FUNC).count() == 1
+
+    # A rolled-back savepoint takes its messages and its promise to deliver with
+    # it; the next message in the same transaction queues a task again.
+    with django_capture_on_commit_callbacks(execute=True):
+        with transaction.atomic():
+            try:
+                with transaction.atomic():
+                    send_mail("Rolled back", "Body", None, [patient.email])
+                    raise RuntimeError("undo")
+            except RuntimeError:
+                pass
+            send_mail("Kept", "Body", None, [patient.email])
+    assert Email.objects.count() == 51
+    assert Task.objects.filter(func=OUTBOX_FUNC).count() == 2
+
+
+def calendar_part(message):
+    parts = [p for p in message.walk() if p.get_content_type() == "text/calendar"]
+    assert len(parts) == 1, [p.get_content_type() for p in message.walk()]
+    return parts[0]
+
+
+def test_calendar_files_arrive_as_meeting_requests_and_cancellations(
+    smtp_port, world, on_commit
+):
+    browser = Client(raise_request_exception=False)
+    meeting_invitation_reminder_and_cancellation(world, on_commit, browser)
+    booking_reminder_and_cancellation(world, on_commit, browser)
+
+    inbox = Inbox()
+    server = Controller(inbox, hostname="127.0.0.1", port=smtp_port)
+    server.start()
+    try:
+        with time_machine.travel(timezone.now() + timedelta(days=7)):
+            send_queued_email_task()
+    finally:
+        server.stop()
+
+    # (subject words, METHOD) for each message that carries a calendar file.
+    expected = {
+        "Invitation": "REQUEST",
+        "Cancelled:": "CANCEL",
+        "visit is booked": "PUBLISH",
+        "visit was cancelled": "CANCEL",
+    }
+    for words, method in expected.items():
+        subjects = [s for s, _ in inbox.received if words.lower() in s.lower()]
+        assert len(subjects) == 1, (words, [s for s, _ in inbox.received])
+        raw = next(m for s, m in inbox.received if s == subjects[0]).as_bytes()
+        # Read back with the standard library's parser, as a mail client would.
+        message = BytesParser(policy=default_policy).parsebytes(raw)
+        part = calendar_part(message)
+        assert part.get_content_type() == "text/calendar", words
+        assert part.get_param("method") == method, (words, part["Content-Type"])
+        assert part.get_content_charset() == "utf-8"
+        calendar = vobject.readOne(part.get_content())
+        assert calendar.method.value == method, words

@@ -250,7 +250,7 @@ def test_booking_email_time_matches_the_calendar_file(
     with django_capture_on_commit_callbacks(execute=True):
         visit = booked_visit(patient, clinician)
     message = mail.outbox[-1]
-    content = message.attachments[0][1]
+    content = message.attachments[0].get_payload(decode=True)
     calendar = vobject.readOne(
         content.decode() if isinstance(content, bytes) else content
     )

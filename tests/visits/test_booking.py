@@ -44,7 +44,7 @@ def test_booking_takes_the_slot_and_emails_a_calendar_without_clinical_details(
     body = mail.body + mail.subject
     for secret in ("Mental", "counselling", "PHQ", clinician.full_name):
         assert secret not in body
-    ics = mail.attachments[0][1]
+    ics = mail.attachments[0].get_payload(decode=True)
     ics = ics.decode() if isinstance(ics, bytes) else ics
     event = vobject.readOne(ics).vevent
     assert event.summary.value == "TeleCampus video visit"
