@@ -7,8 +7,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from accounts.client_ip import client_ip
 from visits.access import PATIENT_ONLY
-from visits.audit import client_ip
 from visits.errors import VisitsError
 from visits.forms import ConsentForm, IntakeForm
 from visits.models import ClinicalNote, Visit
@@ -100,7 +100,7 @@ def consent(request, visit):
     if request.method == "POST" and form.is_valid():
         try:
             accept_consent(
-                visit=visit, document=document, ip_address=client_ip(request)
+                visit=visit, document=document, ip_address=client_ip(request) or None
             )
         except VisitsError as exc:
             return refused(
