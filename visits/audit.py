@@ -12,14 +12,16 @@ from django.db.models import Q
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from accounts.client_ip import client_ip
 from accounts.models import User
 from accounts.roles import STAFF_ROLES
 from visits.models import AuditEvent
 
 
-def client_ip(request: HttpRequest | None) -> str | None:
-    # REMOTE_ADDR is the only address we can trust; a proxy in front must set it.
-    return request.META.get("REMOTE_ADDR") or None if request else None
+def _address(request: HttpRequest | None) -> str | None:
+    # The one rule for "the client's address" (X-Forwarded-For behind the trusted
+    # proxies, else REMOTE_ADDR); outside a request, or with none known, no address.
+    return (client_ip(request) or None) if request else None
 
 
 def record_reads(*, actor, what: str, patients, request: HttpRequest) -> None:
@@ -31,7 +33,7 @@ def record_reads(*, actor, what: str, patients, request: HttpRequest) -> None:
             patient=patient,
             what=what,
             path=request.get_full_path()[:300],
-            ip_address=client_ip(request),
+            ip_address=_address(request),
             user_agent=request.META.get("HTTP_USER_AGENT", "")[:200],
         )
         for patient in {patient.pk: patient for patient in patients}.values()
@@ -55,7 +57,7 @@ def record_event(
         what=what,
         object_uuid=object_uuid,
         path=(request.get_full_path() if request else path)[:300],
-        ip_address=client_ip(request),
+        ip_address=_address(request),
         user_agent=(request.META.get("HTTP_USER_AGENT", "") if request else "")[:200],
     )
 
@@ -161,7 +163,7 @@ def record_export(*, actor, what: str, patients, request: HttpRequest) -> None:
             patient=patient,
             what=what,
             path=request.get_full_path()[:300],
-            ip_address=client_ip(request),
+            ip_address=_address(request),
             user_agent=request.META.get("HTTP_USER_AGENT", "")[:200],
         )
         for patient in distinct

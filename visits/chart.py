@@ -16,6 +16,7 @@ from datetime import datetime
 
 import matplotlib
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from matplotlib.backends.backend_svg import FigureCanvasSVG
 from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
@@ -25,6 +26,7 @@ from matplotlib.patches import Patch
 from accounts.local_time import zone_of
 from visits.models import Reading, Threshold
 from visits.services.monitoring import (
+    CLOCK_SKEW,
     CRISIS_SYSTOLIC,
     EARLIEST_READING,
     describe_reading,
@@ -63,9 +65,14 @@ class ChartRow:
 
 
 def _shown_readings(patient):
-    # Rows stored before the plausibility check (year 1, say) cannot be converted
-    # to a zone; leaving them out keeps the page up.
-    return Reading.objects.filter(patient=patient, measured_at__gte=EARLIEST_READING)
+    # Rows stored before the plausibility check (year 1 or year 9999, say) cannot
+    # be converted to every zone and would squash the time axis; leaving them out
+    # keeps the page up. The upper bound is the one the check itself allows.
+    return Reading.objects.filter(
+        patient=patient,
+        measured_at__gte=EARLIEST_READING,
+        measured_at__lte=timezone.now() + CLOCK_SKEW,
+    )
 
 
 def _limits(patient) -> Threshold:

@@ -13,11 +13,6 @@ from visits.models import Reading, ScheduleException, VisitType
 from visits.models.scheduling import Weekday
 from visits.questionnaires import QUESTIONNAIRES, SCALE, questionnaires_for
 
-
-def local_date(moment) -> str:
-    return format_time(moment, fmt=DATE_FORMAT, label=False)
-
-
 # What <input type="datetime-local"> sends and expects.
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 
@@ -240,7 +235,11 @@ class ReferralForm(forms.Form):
         ]
         self.fields["notes"].choices = [
             # The visit's date on the viewer's calendar (their zone is active).
-            (str(n.uuid), f"{n.visit.visit_type.name}, {local_date(n.visit.start)}")
+            (
+                str(n.uuid),
+                f"{n.visit.visit_type.name}, "
+                + format_time(n.visit.start, fmt=DATE_FORMAT, label=False),
+            )
             for n in notes
         ]
         self.fields["documents"].choices = [(str(d.uuid), d.title) for d in documents]

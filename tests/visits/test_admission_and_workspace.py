@@ -201,7 +201,9 @@ def test_the_clinician_runs_the_visit_from_one_workspace(
     text = BeautifulSoup(page.content, "html.parser").get_text(" ", strip=True)
     soup = BeautifulSoup(page.content, "html.parser")
     assert soup.find("h1").get_text(strip=True) == patient.display_name
-    assert "Your visit" not in soup.title.get_text()
+    # The name is on the page, never in the tab title (shared screens, history).
+    assert soup.title.get_text(strip=True).startswith("Visit workspace")
+    assert patient.display_name not in soup.title.get_text()
     assert "years old" in text
     assert "Headaches again." in text
     assert "182/95 mm Hg" in text

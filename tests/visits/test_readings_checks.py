@@ -11,6 +11,7 @@ from defusedxml import ElementTree
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from tests.visits.factories import booked_visit
 from visits.models import Alert, Reading
 from visits.services.monitoring import ReadingInput, ReadingRefused, record_reading
 
@@ -140,6 +141,47 @@ def test_a_year_one_reading_stored_earlier_does_not_break_the_pages(client, pati
     assert client.get("/visits/readings/").status_code == 200
     chart = client.get(f"/visits/patients/{patient.uuid}/readings.svg")
     assert chart.status_code == 200
+
+
+def test_a_year_9999_reading_stored_earlier_does_not_break_the_pages(
+    client, patient, clinician
+):
+    # A legacy row from before the "not in the future" check: converting it to a
+    # zone east of UTC overflows, and the FHIR instant must still be valid.
+    booked_visit(patient, clinician)
+    Reading.objects.create(
+        patient=patient,
+        kind="bp",
+        systolic=120,
+        diastolic=80,
+        measured_at=datetime(9999, 12, 31, 23, 0, tzinfo=UTC),
+        source="upload",
+    )
+    record_reading(
+        patient=patient,
+        data=ReadingInput(
+            kind="bp",
+            measured_at=timezone.now() - timedelta(hours=1),
+            systolic=131,
+            diastolic=82,
+        ),
+    )
+    patient.time_zone = "Asia/Kolkata"
+    patient.save(update_fields=["time_zone"])
+    clinician.time_zone = "Asia/Kolkata"
+    clinician.save(update_fields=["time_zone"])
+    client.force_login(patient)
+    page = client.get("/visits/readings/")
+    assert page.status_code == 200
+    assert "131/82" in page.content.decode()
+    client.force_login(clinician)
+    chart = client.get(f"/visits/patients/{patient.uuid}/readings.svg")
+    assert chart.status_code == 200
+    record = client.get(f"/visits/patients/{patient.uuid}/")
+    assert record.status_code == 200
+    assert "131/82" in record.content.decode()
+    export = client.get(f"/visits/patients/{patient.uuid}/fhir/")
+    assert export.status_code == 200
 
 
 def test_measured_at_starts_at_now_on_the_patients_clock(client, patient):

@@ -259,9 +259,20 @@ def waiting_status(visit: Visit, now: datetime | None = None) -> dict:
     }
 
 
+def note_or_draft(visit: Visit) -> ClinicalNote:
+    """The visit's saved note, or an unsaved draft with the intake in Subjective.
+
+    Pages that only show the note editor use this: opening a page writes nothing,
+    so a booked or cancelled visit never gains an empty note by being looked at.
+    """
+    saved = ClinicalNote.objects.filter(visit=visit).first()
+    return saved or ClinicalNote(visit=visit, subjective=intake_summary(visit))
+
+
 @transaction.atomic
 def start_note(*, visit: Visit) -> ClinicalNote:
-    """The visit's note, created on first open with the intake in Subjective."""
+    """The visit's note, created when the clinician first saves it, with the
+    intake in Subjective."""
     note, _created = ClinicalNote.objects.get_or_create(
         visit=visit, defaults={"subjective": intake_summary(visit)}
     )

@@ -33,7 +33,7 @@ from visits.services.record import (
     send_secure_message,
     sign_note,
 )
-from visits.services.visit_flow import start_note
+from visits.services.visit_flow import note_or_draft, start_note
 from visits.views.common import (
     load_visit,
     load_visit_as_its_clinician,
@@ -46,14 +46,15 @@ from visits.views.common import (
 @login_required
 def note(request, visit):
     visit = load_visit_as_its_clinician(request, visit, what="clinical_note")
-    clinical_note = start_note(visit=visit)
+    # Looking at the note writes nothing; the first save creates it.
+    clinical_note = note_or_draft(visit)
     form = NoteForm(
         request.POST or None,
         initial={field: getattr(clinical_note, field) for field in NOTE_FIELDS},
     )
     if request.method == "POST" and form.is_valid():
         try:
-            clinical_note = save_note(note=clinical_note, **form.cleaned_data)
+            clinical_note = save_note(note=start_note(visit=visit), **form.cleaned_data)
             if "sign" in request.POST:
                 sign_note(note=clinical_note, clinician=request.user)
                 messages.success(request, _("The note is signed and locked."))
@@ -86,7 +87,9 @@ def _note_context(visit, clinical_note, form):
         "form": form,
         "addendum_form": AddendumForm(),
         "follow_up_form": FollowUpForm(),
-        "addenda": clinical_note.addenda.select_related("author"),
+        "addenda": clinical_note.addenda.select_related("author")
+        if clinical_note.pk
+        else [],
     }
 
 

@@ -7,8 +7,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from accounts.client_ip import client_ip
 from visits.access import PATIENT_ONLY
-from visits.audit import client_ip
+from visits.audit import record_reads
 from visits.errors import VisitsError
 from visits.forms import ConsentForm, IntakeForm
 from visits.models import ClinicalNote, Visit
@@ -21,9 +22,9 @@ from visits.services.visit_flow import (
     consent_needed,
     current_consent,
     end_visit,
+    note_or_draft,
     save_intake,
     set_running_late,
-    start_note,
     waiting_status,
 )
 from visits.views.common import (
@@ -100,7 +101,7 @@ def consent(request, visit):
     if request.method == "POST" and form.is_valid():
         try:
             accept_consent(
-                visit=visit, document=document, ip_address=client_ip(request)
+                visit=visit, document=document, ip_address=client_ip(request) or None
             )
         except VisitsError as exc:
             return refused(
@@ -249,8 +250,15 @@ def video(request, visit):
     is_clinician = visit.clinician_id == request.user.pk
     context = {"visit": visit, "join": join, "is_clinician": is_clinician}
     if is_clinician:
-        # The clinician writes the note beside the call, as on the workspace.
-        note = start_note(visit=visit)
+        # The clinician writes the note beside the call, as on the workspace:
+        # shown (so audited as a read), saved only when they save it.
+        note = note_or_draft(visit)
+        record_reads(
+            actor=request.user,
+            what="clinical_note",
+            patients=[visit.patient],
+            request=request,
+        )
         context |= {
             "note": note,
             "note_form": note_editor_form(note),

@@ -27,7 +27,7 @@ from visits.services.record import NOTE_FIELDS
 from visits.services.visit_flow import (
     admission_opens,
     estimated_wait_minutes,
-    start_note,
+    note_or_draft,
 )
 
 # What the page shows of the record (each one audited as its own read).
@@ -83,10 +83,12 @@ def workspace(request, visit: Visit):
         .select_related("visit__visit_type", "signed_by")
         .order_by("-signed_at")[:PAST_NOTES]
     )
-    # Opened like the note page does: the intake prefills Subjective.
-    note = start_note(visit=visit)
+    # Shown like the note page does: the intake prefills Subjective. Nothing is
+    # saved until the clinician saves the note.
+    note = note_or_draft(visit)
     for what in (
         "patient_profile",
+        "intake",
         "readings",
         "alert",
         "refill_request",
