@@ -9,6 +9,12 @@ infinities, 5,000 digits), dates from year 1 to 9999, control characters, other
 encodings and formula text; file inputs get hostile files. Machine endpoints that
 take JSON (the lecture player, Jitsi's webhook) get the JSON catalogue.
 
+Some forms appear only in a later state (a post-test, an evaluation, a credit claim,
+a running session's code word, minutes, a waiting refill, an
+issued certificate's revocation, Wagtail's meeting form):
+reach_every_form puts the demo in those states through the services and gives
+each persona those pages as extra starting points.
+
 It asserts that no request answers 500 and that nothing accepted breaks a page
 later: after each accepted input the page it leads to and the form's page are read
 again, and at the end every page seen is read again as each persona.
@@ -31,11 +37,26 @@ from django.utils import timezone
 
 from accounts import demo as accounts_demo
 from accounts.models import User
+from certificates.models import Certificate
+from certificates.services import issue_certificates
 from courses import demo as courses_demo
-from courses.models import Enrolment, LectureProgress
+from courses import services as courses_services
+from courses.models import (
+    ActivityPage,
+    CreditClaim,
+    Enrolment,
+    LecturePage,
+    LectureProgress,
+)
+from courses.services.post_test import new_form_token
 from meetings import demo as meetings_demo
+from meetings.models import Meeting
 from meetings.services import feed_for
+from meetings.services.records import add_action_item
 from visits import demo as visits_demo
+from visits.models import VisitType
+from visits.services.booking import book_visit
+from visits.services.record import request_refill
 
 pytestmark = pytest.mark.django_db
 
@@ -404,10 +425,135 @@ LANDING = [
 ]
 
 
+# The forms only a demo put in the right state offers (reach_every_form).
+DEEPER_FORMS = {
+    "/courses/enrolments/{uuid}/post-test/",
+    "/courses/enrolments/{uuid}/evaluation/",
+    "/courses/enrolments/{uuid}/claim/",
+    "/courses/enrolments/{uuid}/attendance/",
+    "/meetings/{uuid}/sittings/{uuid}/minutes/",
+    "/meetings/{uuid}/actions/{uuid}/toggle/",
+    "/visits/refills/{uuid}/",
+    "/certificates/manage/{uuid}/revoke/",
+}
+
+
+def _live_code_word_session(activity: ActivityPage) -> None:
+    """Move the live activity's session to now, so its code-word form is offered."""
+    now = timezone.now()
+    activity.session_starts_at = now - datetime.timedelta(minutes=10)
+    activity.session_ends_at = now + datetime.timedelta(minutes=50)
+    activity.save_revision().publish()
+
+
+def reach_every_form(world) -> dict[str, list[str]]:
+    """Put the demo in the states where the deeper forms appear (#13).
+
+    The seeded demo stops short of them: nobody is at a post-test, an evaluation or
+    a claim, no session is running, no refill waits, no certificate is issued. Built
+    through the project's own services; returns each persona's extra start pages.
+    """
+    clinician, patient = world["clinician"], world["patient"]
+    coordinator, meetingadmin = world["coordinator"], world["meetingadmin"]
+    hypertension, urgent_care, grand_rounds = (
+        ActivityPage.objects.get(slug=spec["slug"]) for spec in courses_demo.ACTIVITIES
+    )
+    lectures = {
+        activity.pk: list(
+            LecturePage.objects.child_of(activity).live().order_by("path")
+        )
+        for activity in (hypertension, urgent_care)
+    }
+    # The clinician finishes watching urgent care: the post-test is next.
+    at_post_test = courses_demo._through_gate(clinician, urgent_care)
+    courses_demo._watch(at_post_test, lectures[urgent_care.pk])
+    # The clinician passes the hypertension post-test: the evaluation is next.
+    at_evaluation = courses_demo._through_gate(clinician, hypertension)
+    courses_demo._watch(at_evaluation, lectures[hypertension.pk])
+    courses_services.submit_post_test(
+        enrolment=at_evaluation,
+        token=new_form_token(),
+        answers=courses_demo._right_answers(hypertension),
+    )
+    # The coordinator also evaluated it: the credit claim is next.
+    at_claim = courses_demo._through_gate(coordinator, hypertension)
+    courses_demo._watch(at_claim, lectures[hypertension.pk])
+    courses_services.submit_post_test(
+        enrolment=at_claim,
+        token=new_form_token(),
+        answers=courses_demo._right_answers(hypertension),
+    )
+    courses_services.submit_evaluation(
+        enrolment=at_claim,
+        objectives_met=4,
+        relevance=4,
+        quality=4,
+        free_of_bias=True,
+        comments="",
+        commitment_to_change="",
+    )
+    # Grand rounds is running now: its attendance code word is asked for.
+    _live_code_word_session(grand_rounds)
+    in_session = courses_demo._through_gate(clinician, grand_rounds)
+    # A meeting the administrator hosts, with an action item to tick.
+    meeting = (
+        Meeting.objects.filter(organizer=meetingadmin)
+        .exclude(kind__in=Meeting.CONFIDENTIAL_KINDS)
+        .first()
+    )
+    occurrence = meeting.occurrences.order_by("start").first()
+    add_action_item(
+        occurrence=occurrence, description="Send the slides.", owner=meetingadmin
+    )
+    # A refill waiting for the clinician's decision; the patient's booked visit.
+    refill = request_refill(
+        patient=patient,
+        clinician=clinician,
+        medication="Amlodipine 5 mg tablet",
+        dosage="One tablet daily",
+    )
+    # A fresh booking, so its consent has not been accepted yet. (Its consent form
+    # is not yet offered to the crawl: the page is read, the form not fuzzed.)
+    wellness = VisitType.objects.get(code="wellness")
+    booked = book_visit(
+        patient=patient,
+        clinician=clinician,
+        visit_type=wellness,
+        start=visits_demo._next_slot(
+            clinician, wellness, after=timezone.now() + datetime.timedelta(days=3)
+        ),
+    )
+    # Issued certificates (the demo's completed claims), for the revoke form.
+    issue_certificates(
+        claims=list(
+            CreditClaim.objects.filter(enrolment__status=Enrolment.Status.COMPLETE)
+        )
+    )
+    certificate = Certificate.objects.filter(status=Certificate.Status.VALID).first()
+    return {
+        "clinician": [
+            reverse("courses:post_test", args=[at_post_test.uuid]),
+            reverse("courses:evaluation", args=[at_evaluation.uuid]),
+            reverse("courses:enrolment", args=[in_session.uuid]),
+            reverse("visits:refill_decide", args=[refill.uuid]),
+        ],
+        "coordinator": [
+            reverse("courses:claim", args=[at_claim.uuid]),
+            reverse("certificates:revoke", args=[certificate.uuid]),
+        ],
+        "meetingadmin": [
+            reverse("meetings:minutes", args=[meeting.uuid, occurrence.uuid]),
+            reverse("meetings_admin:edit", args=[meeting.pk]),
+        ],
+        "patient": [reverse("visits:consent", args=[booked.uuid])],
+    }
+
+
 def test_no_form_or_upload_answers_500_or_breaks_a_page(world):
     uploads = upload_catalogue()
     fuzzers = []
     known_forms: set = set()
+    deeper = reach_every_form(world)
     anonymous = Fuzzer(Client(raise_request_exception=False), "anonymous", known_forms)
     anonymous.crawl(ANONYMOUS_PAGES)
     fuzzers.append(anonymous)
@@ -415,7 +561,7 @@ def test_no_form_or_upload_answers_500_or_breaks_a_page(world):
         client = Client(raise_request_exception=False)
         client.force_login(world[who])
         fuzzer = Fuzzer(client, who, known_forms)
-        fuzzer.crawl(LANDING)
+        fuzzer.crawl(deeper.get(who, []) + LANDING)
         fuzzers.append(fuzzer)
     for fuzzer in fuzzers:
         for form in list(fuzzer.forms.values()):
@@ -437,6 +583,8 @@ def test_no_form_or_upload_answers_500_or_breaks_a_page(world):
     accepted = sum(f.accepted for f in fuzzers)
     # The crawl must have reached the portal's forms, or the test proves nothing.
     assert forms >= 15, [list(f.forms) for f in fuzzers]
+    reached = {key[0] for f in fuzzers for key in f.forms}
+    assert DEEPER_FORMS <= reached, sorted(DEEPER_FORMS - reached)
     assert accepted > 0
     print(  # noqa: T201 - the size of the run, for whoever tunes it
         f"fuzzed {forms} forms with {sum(f.requests for f in fuzzers)} requests, "
