@@ -16,6 +16,7 @@ from pathlib import Path
 from urllib.parse import urldefrag, urlsplit
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 
 from accounts.models import User
@@ -23,7 +24,14 @@ from courses.models import ActivityPage
 from tests.browser.helpers import serious_violations, sign_in
 from tests.conftest import PASSWORD
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = [
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    # Layout does not depend on the database; CI runs the suite on both, and this
+    # crawl (minutes per persona) once, on SQLite.
+    pytest.mark.skipif(
+        settings.USING_POSTGRES, reason="layout is checked once, on SQLite"
+    ),
+]
 
 SHOTS = Path("/tmp/shots-phonecrawl")  # noqa: S108 (the agreed place to look at them)
 PHONE = {"width": 390, "height": 800}
