@@ -56,6 +56,7 @@ from meetings.services.records import add_action_item
 from visits import demo as visits_demo
 from visits.models import VisitType
 from visits.services.booking import book_visit
+from visits.services.catalogue import publish_consent
 from visits.services.record import request_refill
 
 pytestmark = pytest.mark.django_db
@@ -435,6 +436,7 @@ DEEPER_FORMS = {
     "/meetings/{uuid}/actions/{uuid}/toggle/",
     "/visits/refills/{uuid}/",
     "/certificates/manage/{uuid}/revoke/",
+    "/visits/{uuid}/consent/",
 }
 
 
@@ -512,8 +514,9 @@ def reach_every_form(world) -> dict[str, list[str]]:
         medication="Amlodipine 5 mg tablet",
         dosage="One tablet daily",
     )
-    # A fresh booking, so its consent has not been accepted yet. (Its consent form
-    # is not yet offered to the crawl: the page is read, the form not fuzzed.)
+    # A fresh booking and a newer consent version, which the demo patient has not
+    # accepted yet, so the consent page offers its form.
+    publish_consent(text="Version for the fuzz: video visits, privacy and limits.")
     wellness = VisitType.objects.get(code="wellness")
     booked = book_visit(
         patient=patient,
