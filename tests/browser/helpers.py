@@ -10,8 +10,19 @@ _AXE = Axe()
 BLOCKING_IMPACTS = {"serious", "critical"}
 
 
+# Wait (at most 2 s) for finite CSS animations, such as Wagtail's fading-in
+# messages: axe measures colour contrast mid-fade otherwise, and flakes.
+_SETTLE_ANIMATIONS = """() => Promise.race([
+    Promise.all(document.getAnimations()
+        .filter(a => a.effect && a.effect.getTiming().iterations !== Infinity)
+        .map(a => a.finished.catch(() => null))),
+    new Promise(resolve => setTimeout(resolve, 2000)),
+])"""
+
+
 def serious_violations(page) -> list[str]:
     """axe-core (bundled in axe-playwright-python, never fetched) on this page."""
+    page.evaluate(_SETTLE_ANIMATIONS)
     results = _AXE.run(page)
     return [
         f"{v['id']} ({v['impact']}): {v['help']} at "
