@@ -41,6 +41,7 @@ from django.core import mail  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from accounts.roles import Role  # noqa: E402
 from accounts.services import create_user  # noqa: E402
 from meetings.models import Occurrence, Reminder  # noqa: E402
 from meetings.services import schedule_meeting, sweep_reminders  # noqa: E402
@@ -92,6 +93,7 @@ def main() -> int:
         email="o@bench.example",
         password=None,
         full_name="Organizer",
+        roles=[Role.MEETING_ADMINISTRATOR],
     )
     invitees = [
         create_user(
@@ -99,6 +101,7 @@ def main() -> int:
             email=f"p{i}@bench.example",
             password=None,
             full_name=f"Person {i}",
+            roles=[Role.CLINICIAN],
         )
         for i in range(2)
     ]
