@@ -16,6 +16,8 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import DraftStateMixin, RevisionMixin
 
+from accounts.stream_blocks import StreamBlock
+
 
 class AlertSeverity(models.IntegerChoices):
     """Higher is more severe; banners list the most severe first."""
@@ -78,7 +80,9 @@ class Alert(DraftStateMixin, RevisionMixin, models.Model):
         features=["bold", "italic", "ul", "link"],
         blank=True,
     )
-    links = StreamField([("link", LinkBlock())], verbose_name=_("links"), blank=True)
+    links = StreamField(
+        StreamBlock([("link", LinkBlock())]), verbose_name=_("links"), blank=True
+    )
     start = models.DateTimeField(_("start"), default=timezone.now)
     end = models.DateTimeField(_("end"))
     # Set once the subscriber emails for this alert have gone out (at most once).

@@ -10,6 +10,8 @@ from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.embeds.blocks import EmbedBlock
 from wagtail.images.blocks import ImageChooserBlock
 
+from accounts.stream_blocks import StreamBlock
+
 RICH_TEXT_FEATURES = ["h2", "h3", "bold", "italic", "ol", "ul", "link", "document-link"]
 
 
@@ -108,7 +110,7 @@ class VideoBlock(blocks.StructBlock):
         return context
 
 
-class ArticleBodyBlock(blocks.StreamBlock):
+class ArticleBodyBlock(StreamBlock):
     paragraph = blocks.RichTextBlock(label=_("text"), features=RICH_TEXT_FEATURES)
     image = ImageBlock(label=_("image"))
     video = VideoBlock(label=_("video"))

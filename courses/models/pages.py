@@ -20,6 +20,7 @@ from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page
 
+from accounts.stream_blocks import StreamBlock
 from accounts.validators import validate_time_zone
 from courses.models.blocks import QuestionBlock
 from courses.models.credit import LIVE_FORMATS, ActivityFormat
@@ -174,7 +175,7 @@ class ActivityPage(Page):
         ),
     )
     questions = StreamField(
-        [("question", QuestionBlock())],
+        StreamBlock([("question", QuestionBlock())]),
         blank=True,
         verbose_name=_("post-test questions"),
     )
@@ -454,7 +455,7 @@ class LecturePage(Page):
         related_name="+",
     )
     documents = StreamField(
-        [("document", DocumentChooserBlock())],
+        StreamBlock([("document", DocumentChooserBlock())]),
         blank=True,
         verbose_name=_("documents"),
     )

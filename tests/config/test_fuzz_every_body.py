@@ -11,7 +11,8 @@ take JSON (the lecture player, Jitsi's webhook) get the JSON catalogue.
 
 Some forms appear only in a later state (a post-test, an evaluation, a credit claim,
 a running session's code word, minutes, a waiting refill, an
-issued certificate's revocation, Wagtail's meeting form):
+issued certificate's revocation, Wagtail's meeting form, Wagtail's article create
+and edit forms):
 reach_every_form puts the demo in those states through the services and gives
 each persona those pages as extra starting points.
 
@@ -39,6 +40,8 @@ from accounts import demo as accounts_demo
 from accounts.models import User
 from certificates.models import Certificate
 from certificates.services import issue_certificates
+from cms import demo as cms_demo
+from cms.models import ArticlePage, TopicIndexPage
 from courses import demo as courses_demo
 from courses import services as courses_services
 from courses.models import (
@@ -61,7 +64,7 @@ from visits.services.record import request_refill
 
 pytestmark = pytest.mark.django_db
 
-PERSONAS = ["patient", "clinician", "meetingadmin", "coordinator", "auditor"]
+PERSONAS = ["patient", "clinician", "meetingadmin", "coordinator", "auditor", "editor"]
 PREFIXES = ("/visits/", "/meetings/", "/courses/", "/certificates/", "/account/")
 ANONYMOUS_PAGES = ["/accounts/signup/", "/accounts/password/reset/", "/search/"]
 # Links that end the session or leave the portal are not followed.
@@ -72,6 +75,8 @@ VALUES_PER_FIELD = 1
 
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 _SECRET = re.compile(r"/calendar/[^/]+\.ics")
+_NUMBER = re.compile(r"/\d+(?=/)")
+_WAGTAIL_PAGE_FORM = re.compile(r"^/admin/pages/(add/cms/articlepage/\d+|\d+/edit)/$")
 
 # One hostile value per line; each field gets VALUES_PER_FIELD of them in turn, so
 # across the portal's fields every value is tried many times.
@@ -268,7 +273,34 @@ class _PageReader(HTMLParser):
 
 
 def _shape(url: str) -> str:
-    return _SECRET.sub("/calendar/{secret}.ics", _UUID.sub("{uuid}", url))
+    url = _SECRET.sub("/calendar/{secret}.ics", _UUID.sub("{uuid}", url))
+    return _NUMBER.sub("/{id}", url)
+
+
+def _as_wagtail_script_would(form: Form) -> None:
+    """Add the StreamField inputs that Wagtail's JavaScript writes into the page.
+
+    The article's body arrives in the HTML as JSON for the block editor, which then
+    creates the hidden inputs it posts: the block count and, per block, its type,
+    order, id, deleted flag and value (Draftail's JSON for a paragraph). Without
+    them the fuzz would only ever send an article with no body.
+    """
+    paragraph = json.dumps(
+        {
+            "blocks": [{"key": "a1b2c", "type": "unstyled", "text": "Fuzz body."}],
+            "entityMap": {},
+        }
+    )
+    for name, value in {
+        "body-count": "1",
+        "body-0-type": "paragraph",
+        "body-0-order": "0",
+        "body-0-deleted": "",
+        "body-0-id": "",
+        "body-0-value": paragraph,
+    }.items():
+        form.fields[name] = value
+        form.kinds[name] = "hidden"
 
 
 def _local(url: str) -> str | None:
@@ -329,6 +361,8 @@ class Fuzzer:
         for form in reader.forms:
             if SKIP_LINK.search(urlsplit(form.action).path):
                 continue  # signing out would turn the rest of the run anonymous
+            if _WAGTAIL_PAGE_FORM.match(urlsplit(form.action).path):
+                _as_wagtail_script_would(form)
             key = (_shape(form.action), form.method, tuple(sorted(form.kinds)))
             if key not in self.known_forms:
                 self.known_forms.add(key)
@@ -403,7 +437,7 @@ class Fuzzer:
 @pytest.fixture
 def world(db, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    for demo in (accounts_demo, meetings_demo, courses_demo, visits_demo):
+    for demo in (accounts_demo, cms_demo, meetings_demo, courses_demo, visits_demo):
         demo.seed()
     return {user.username: user for user in User.objects.all()}
 
@@ -437,6 +471,8 @@ DEEPER_FORMS = {
     "/visits/refills/{uuid}/",
     "/certificates/manage/{uuid}/revoke/",
     "/visits/{uuid}/consent/",
+    "/admin/pages/add/cms/articlepage/{id}/",
+    "/admin/pages/{id}/edit/",
 }
 
 
@@ -533,6 +569,9 @@ def reach_every_form(world) -> dict[str, list[str]]:
         )
     )
     certificate = Certificate.objects.filter(status=Certificate.Status.VALID).first()
+    # The editor writes articles in Wagtail: a new one under a topic, and an edit.
+    article = ArticlePage.objects.filter(locale__language_code="en").first()
+    topic = TopicIndexPage.objects.parent_of(article).first()
     return {
         "clinician": [
             reverse("courses:post_test", args=[at_post_test.uuid]),
@@ -549,6 +588,13 @@ def reach_every_form(world) -> dict[str, list[str]]:
             reverse("meetings_admin:edit", args=[meeting.pk]),
         ],
         "patient": [reverse("visits:consent", args=[booked.uuid])],
+        "editor": [
+            reverse(
+                "wagtailadmin_pages:add", args=["cms", "articlepage", topic.pk]
+            ),
+            reverse("wagtailadmin_pages:edit", args=[article.pk]),
+            article.url,
+        ],
     }
 
 
