@@ -124,3 +124,38 @@ class ProfessionalIdentifier(models.Model):
 
     def __str__(self) -> str:
         return f"{self.issuer} {self.number}"
+
+
+class DirectoryGroupRole(models.Model):
+    """One group of the hospital's directory granting one TeleCampus role (#14).
+
+    Single sign-on (a groups claim or attribute) and SCIM (Groups) both name groups;
+    accounts.services.apply_directory_groups turns them into roles through this one
+    table. The directory governs only the roles that appear here: a role no row
+    names stays as an administrator set it.
+    """
+
+    group = models.CharField(
+        _("directory group"),
+        max_length=255,
+        help_text=_(
+            "The group exactly as the identity provider sends it: a name (Okta, "
+            "Keycloak) or an object ID (Entra ID). Letter case is ignored."
+        ),
+    )
+    role = models.CharField(
+        _("role"),
+        max_length=32,
+        choices=[(role.value, role.label) for role in Role if role in STAFF_ROLES],
+        help_text=_("Patients keep local accounts, so no group grants that role."),
+    )
+
+    class Meta:
+        ordering = ["group", "role"]
+        verbose_name = _("directory group mapping")
+        constraints = [
+            models.UniqueConstraint(fields=["group", "role"], name="one_row_per_grant")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.group} → {Role(self.role).label}"

@@ -4,13 +4,15 @@ Called by seed_demo, the admin, and other apps' services and tests. Nothing here
 knows about the apps above accounts.
 """
 
+from collections.abc import Iterable
+
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
-from accounts.models import User
+from accounts.models import DirectoryGroupRole, User
 from accounts.roles import ROLE_PERMISSIONS, Role
 
 
@@ -79,3 +81,33 @@ def activate_totp(*, user: User, secret: str) -> Authenticator:
     """Set up TOTP with a known secret (the demo personas); replaces an old one."""
     Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).delete()
     return TOTP.activate(user, secret).instance
+
+
+def _directory_key(group: str) -> str:
+    return group.strip().casefold()
+
+
+@transaction.atomic
+def apply_directory_groups(
+    *, user: User, group_names: Iterable[str]
+) -> tuple[set[Role], set[Role]]:
+    """Give `user` exactly the directory-governed roles their groups map to.
+
+    Called at every single sign-on and on every SCIM change. Roles that no row of
+    DirectoryGroupRole names are left alone. Returns (added, removed) for the
+    caller's audit entry.
+    """
+    keys = {_directory_key(name) for name in group_names if name}
+    governed, granted = set(), set()
+    for mapping in DirectoryGroupRole.objects.all():
+        governed.add(Role(mapping.role))
+        if _directory_key(mapping.group) in keys:
+            granted.add(Role(mapping.role))
+    held = {role for role in governed if user.has_role(role)}
+    added, removed = granted - held, held - granted
+    if added:
+        assign_roles(user=user, roles=list(added))
+    if removed:
+        user.groups.remove(*Group.objects.filter(name__in={r.value for r in removed}))
+        user.__dict__.pop("role_names", None)
+    return added, removed
