@@ -1,4 +1,4 @@
-"""Directory groups become roles through one table, at every sign-on and SCIM change (#14)."""
+"""Directory groups become roles through one table, at each sign-on and SCIM change."""
 
 import pytest
 
