@@ -589,9 +589,7 @@ def reach_every_form(world) -> dict[str, list[str]]:
         ],
         "patient": [reverse("visits:consent", args=[booked.uuid])],
         "editor": [
-            reverse(
-                "wagtailadmin_pages:add", args=["cms", "articlepage", topic.pk]
-            ),
+            reverse("wagtailadmin_pages:add", args=["cms", "articlepage", topic.pk]),
             reverse("wagtailadmin_pages:edit", args=[article.pk]),
             article.url,
         ],
