@@ -17,6 +17,9 @@ GENERATION_KEY = "cms:cache-generation"
 
 def mark_cacheable(response) -> None:
     response.cms_cacheable = True
+    # The same page for every visitor, so the installed app may keep a copy for
+    # reading offline (ops.phone_app); nothing personal is ever marked.
+    response["X-Offline-Copy"] = "allowed"
 
 
 def is_marked_cacheable(response) -> bool:

@@ -392,6 +392,9 @@ CONTENT_SECURITY_POLICY = {
             "https://player.vimeo.com",
         ],
         "connect-src": ["'self'"],
+        # The installable app's service worker and manifest (ops.phone_app).
+        "worker-src": ["'self'"],
+        "manifest-src": ["'self'"],
         "font-src": ["'self'"],
         "object-src": ["'none'"],
         "base-uri": ["'self'"],

@@ -15,7 +15,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from cms.api import api_router
 from cms.sitemaps import AllLanguagesSitemap
 from cms.views import alerts_api
-from ops.views import healthz, staff_home
+from ops.views import healthz, offline, service_worker, staff_home, web_manifest
 
 # Django admin is for site administrators only; its sign-in goes through allauth
 # so that TOTP applies there too.
@@ -25,6 +25,9 @@ admin.site.site_header = "TeleCampus site administration"
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("staff/", staff_home, name="staff_home"),
+    path("manifest.webmanifest", web_manifest, name="web_manifest"),
+    path("sw.js", service_worker, name="service_worker"),
+    path("offline/", offline, name="offline"),
     path("django-admin/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),

@@ -1,0 +1,107 @@
+"""The portal installs as an app and keeps nothing personal offline (#17, item 1).
+
+Chromium judges installability itself (the DevTools protocol's
+Page.getInstallabilityErrors), for a visitor and for a signed-in patient. Offline,
+a public article read before and the offline page still open; a visit page does
+not, because the service worker never stored it.
+"""
+
+import json
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.helpers import serious_violations, sign_in
+from tests.browser.shots import shoot
+from tests.cms.factories import make_article, make_topic
+from tests.visits.factories import booked_visit
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.browser,
+]
+
+WORKER_IN_CONTROL = """() => {
+    const worker = navigator.serviceWorker.controller;
+    return worker !== null && worker.state === "activated";
+}"""
+
+
+@pytest.fixture
+def app_page(browser_type, browser_type_launch_args, tmp_path):
+    """A page in a browser profile on disk: Chromium refuses to install an app from
+    an incognito profile, which is what the usual fresh context is."""
+    context = browser_type.launch_persistent_context(
+        tmp_path / "profile", **browser_type_launch_args
+    )
+    yield context.pages[0] if context.pages else context.new_page()
+    context.close()
+
+
+def installability_errors(page) -> list:
+    session = page.context.new_cdp_session(page)
+    try:
+        return session.send("Page.getInstallabilityErrors")["installabilityErrors"]
+    finally:
+        session.detach()
+
+
+def wait_for_worker_in_control(page) -> None:
+    # clients.claim() hands this page to the worker once it is active; later
+    # navigations pass through it.
+    page.wait_for_function(WORKER_IN_CONTROL)
+
+
+def test_a_visitor_installs_the_app_and_reads_an_article_offline(app_page, live_server):
+    page = app_page
+    article = make_article(topic=make_topic(), title="Measuring blood pressure at home")
+    page.goto(live_server.url + "/")
+
+    assert installability_errors(page) == []
+    wait_for_worker_in_control(page)
+    manifest = json.loads(page.evaluate(
+        "fetch(document.querySelector('link[rel=manifest]').href,"
+        " {credentials: 'include'}).then(r => r.text())"
+    ))  # fmt: skip
+    assert manifest["start_url"] == "/"
+    page.goto(live_server.url + article.url)
+    expect(page.get_by_role("heading", level=1)).to_have_text(article.title)
+
+    page.context.set_offline(True)
+    page.goto(live_server.url + article.url)
+    expect(page.get_by_role("heading", level=1)).to_have_text(article.title)
+    page.goto(live_server.url + "/offline/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("You are offline")
+    # A page never read online has no copy: the offline page stands in.
+    page.goto(live_server.url + "/search/?q=flu")
+    expect(page.get_by_role("heading", level=1)).to_have_text("You are offline")
+    page.context.set_offline(False)
+
+
+def test_a_patient_installs_the_app_but_no_visit_page_is_kept(
+    app_page, live_server, patient, clinician
+):
+    page = app_page
+    visit = booked_visit(patient, clinician)
+    sign_in(page, live_server, "patient")
+
+    assert installability_errors(page) == []
+    wait_for_worker_in_control(page)
+    manifest = json.loads(page.evaluate(
+        "fetch(document.querySelector('link[rel=manifest]').href,"
+        " {credentials: 'include'}).then(r => r.text())"
+    ))  # fmt: skip
+    assert manifest["start_url"] == "/visits/"
+    page.get_by_role("link", name="My visits").first.click()
+    page.get_by_role("link", name=visit.visit_type.name).first.click()
+    visit_url = page.url
+    expect(page.get_by_role("heading", level=1)).to_contain_text(visit.visit_type.name)
+
+    page.context.set_offline(True)
+    page.goto(visit_url)
+    expect(page.get_by_role("heading", level=1)).to_have_text("You are offline")
+    expect(page.get_by_text(visit.visit_type.name)).to_have_count(0)
+    expect(page.get_by_text("Pat")).to_have_count(0)
+    assert serious_violations(page) == []
+    shoot(page, "offline-page")
+    page.context.set_offline(False)
