@@ -78,6 +78,8 @@ _WHAT_FOR_PATIENTS = {
     "fhir_export": _("a full copy of your record"),
     "follow_up": _("a follow-up visit proposal"),
     "intake": _("your answers before a visit"),
+    "medication_dose": _("a dose of a medicine you take"),
+    "medication_schedule": _("your medicine schedules"),
     "patient_record": _("the overview of your record"),
     "readings": _("your home readings"),
     "readings_chart": _("the chart of your home readings"),

@@ -367,3 +367,74 @@ class ScheduleExceptionForm(forms.Form):
         required=False,
         widget=forms.TimeInput(attrs={"type": "time"}),
     )
+
+
+ISO_WEEKDAYS = [
+    (1, _("Monday")),
+    (2, _("Tuesday")),
+    (3, _("Wednesday")),
+    (4, _("Thursday")),
+    (5, _("Friday")),
+    (6, _("Saturday")),
+    (7, _("Sunday")),
+]
+
+
+class MedicationScheduleForm(forms.Form):
+    """Up to four times a day (wall-clock times in the patient's zone), the days
+    of the week, and the first and optional last day."""
+
+    time_1 = forms.TimeField(
+        label=_("First time of day"),
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        error_messages={"required": _("Please give at least one time of day.")},
+    )
+    time_2 = forms.TimeField(
+        label=_("Second time of day (optional)"),
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+    )
+    time_3 = forms.TimeField(
+        label=_("Third time of day (optional)"),
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+    )
+    time_4 = forms.TimeField(
+        label=_("Fourth time of day (optional)"),
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+    )
+    weekdays = forms.TypedMultipleChoiceField(
+        label=_("Days of the week"),
+        choices=ISO_WEEKDAYS,
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        initial=[day for day, _label in ISO_WEEKDAYS],
+        error_messages={"required": _("Please choose at least one day of the week.")},
+    )
+    start_date = forms.DateField(
+        label=_("First day"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    end_date = forms.DateField(
+        label=_("Last day (optional)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start_date"), cleaned.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", _("The last day must not be before the first day."))
+        return cleaned
+
+    def schedule_arguments(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "times_of_day": [
+                data[f"time_{n}"] for n in range(1, 5) if data.get(f"time_{n}")
+            ],
+            "weekdays": data["weekdays"],
+            "start_date": data["start_date"],
+            "end_date": data.get("end_date"),
+        }

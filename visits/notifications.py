@@ -120,3 +120,21 @@ def send_referral_opened_notice(referral) -> None:
             "url": referral_url(referral),
         },
     )
+
+
+def medicines_url() -> str:
+    return settings.BASE_URL + reverse("visits:medicines")
+
+
+def send_dose_reminder(dose) -> None:
+    """No medicine name: only the time, in the schedule's own zone, and a link."""
+    _send(
+        "dose_reminder",
+        dose.schedule.patient.email,
+        {
+            "clock": format_time(
+                dose.due_at, dose.schedule.time_zone, fmt="G:i", label=False
+            ),
+            "url": medicines_url(),
+        },
+    )

@@ -11,7 +11,14 @@ from django_q.models import Schedule
 
 from accounts.models import User
 from visits import notifications
-from visits.models import Alert, CareRelationship, Referral, SecureMessage, Visit
+from visits.models import (
+    Alert,
+    CareRelationship,
+    Dose,
+    Referral,
+    SecureMessage,
+    Visit,
+)
 from visits.services.sweeper import SWEEPER_FUNC, SWEEPER_NAME, sweep
 
 # The one sweeper, every minute, installed after migrate by
@@ -118,3 +125,19 @@ def send_referral_opened_notice_task(referral_uuid: str) -> None:
         "opened_emailed_at",
         notifications.send_referral_opened_notice,
     )
+
+
+def send_dose_reminder_task(dose_uuid: str) -> None:
+    """The sweeper claimed this dose's reminder; an answered or stopped one is
+    left alone (the patient took it early, or the schedule changed)."""
+    dose = (
+        Dose.objects.select_related("schedule__patient", "schedule__prescription")
+        .filter(
+            uuid=dose_uuid,
+            status=Dose.Status.PLANNED,
+            schedule__stopped_at__isnull=True,
+        )
+        .first()
+    )
+    if dose is not None:
+        notifications.send_dose_reminder(dose)

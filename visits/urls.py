@@ -3,6 +3,7 @@ from django.urls import path
 from visits.views import (
     audit,
     booking,
+    medication,
     monitoring,
     record,
     schedule,
@@ -41,6 +42,18 @@ urlpatterns = [
     ),
     path("refills/", record.refills, name="refills"),
     path("refills/<uuid:refill>/", record.refill_decide, name="refill_decide"),
+    path("medicines/", medication.medicines, name="medicines"),
+    path(
+        "medicines/<uuid:prescription>/schedule/",
+        medication.medicine_schedule,
+        name="medicine_schedule",
+    ),
+    path("doses/<uuid:dose>/answer/", medication.dose_answer, name="dose_answer"),
+    path(
+        "doses/answer/<str:token>/",
+        medication.dose_answer_by_token,
+        name="dose_answer_by_token",
+    ),
     path("readings/", monitoring.my_readings, name="readings"),
     path("readings/upload/", monitoring.upload_readings, name="readings_upload"),
     path("alerts/", monitoring.alerts, name="alerts"),

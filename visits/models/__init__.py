@@ -2,6 +2,7 @@
 
 from visits.models.audit import AuditEvent
 from visits.models.catalogue import ConsentDocument, VisitType
+from visits.models.medication import Dose, MedicationSchedule
 from visits.models.monitoring import Alert, Reading, Threshold
 from visits.models.patient import PatientProfile
 from visits.models.record import (
@@ -26,7 +27,9 @@ __all__ = [
     "ConsentAcceptance",
     "ConsentDocument",
     "Document",
+    "Dose",
     "FollowUpProposal",
+    "MedicationSchedule",
     "PatientProfile",
     "Reading",
     "Referral",

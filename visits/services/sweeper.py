@@ -1,4 +1,4 @@
-"""The one periodic sweeper: reminders, no-shows and alert escalation.
+"""The one periodic sweeper: reminders, no-shows, alert escalation and doses.
 
 A single django-q2 Schedule (made after migrate) runs visits.tasks.sweep_visits_task
 every minute; each object's `*_at` field is claimed with a conditional UPDATE, so
@@ -13,6 +13,7 @@ from django.utils import timezone
 from django_q.tasks import async_task
 
 from visits.models import Alert, Visit
+from visits.services.medication import plan_and_claim_due_doses
 
 SWEEPER_NAME = "visits sweeper"
 SWEEPER_FUNC = "visits.tasks.sweep_visits_task"
@@ -26,7 +27,7 @@ def _later(task: str, key) -> None:
 def sweep(*, now: datetime | None = None) -> dict[str, int]:
     """Send due reminders, mark no-shows (freeing their slots), escalate alerts."""
     now = now or timezone.now()
-    counts = {"reminders": 0, "no_shows": 0, "escalations": 0}
+    counts = {"reminders": 0, "no_shows": 0, "escalations": 0, "dose_reminders": 0}
 
     due = Visit.objects.filter(
         status=Visit.Status.BOOKED,
@@ -58,4 +59,8 @@ def sweep(*, now: datetime | None = None) -> dict[str, int]:
         ):
             _later("escalate_alert_task", uuid)
             counts["escalations"] += 1
+
+    for dose_uuid in plan_and_claim_due_doses(now=now):
+        _later("send_dose_reminder_task", dose_uuid)
+        counts["dose_reminders"] += 1
     return counts

@@ -1,7 +1,8 @@
 """The clinician's visit workspace: one page to run a visit.
 
 The patient (name, age, reason, intake), their last readings and open alerts,
-active medicines and refill requests to decide on the spot, past signed notes,
+active medicines with their schedules and adherence, refill requests to decide
+on the spot, past signed notes,
 the note editor and the video panel (admit, join, running late, end). Each kind
 of record shown is audited as a PHI read, like every other visits page.
 """
@@ -23,6 +24,7 @@ from visits.models import (
     Visit,
 )
 from visits.questionnaires import QUESTIONNAIRES
+from visits.services.medication import adherence_for
 from visits.services.record import NOTE_FIELDS
 from visits.services.visit_flow import (
     admission_opens,
@@ -93,6 +95,7 @@ def workspace(request, visit: Visit):
         "alert",
         "refill_request",
         "clinical_note",
+        "medication_schedule",
     ):
         record_reads(actor=request.user, what=what, patients=[patient], request=request)
     answers, scores = _intake(visit)
@@ -114,6 +117,7 @@ def workspace(request, visit: Visit):
             "open_alerts": open_alerts,
             "medicines": medicines,
             "pending_refills": pending_refills,
+            "adherence": adherence_for(patient, now=now),
             "past_notes": past_notes,
             "note": note,
             "note_form": note_editor_form(note),
