@@ -425,7 +425,9 @@ class MedicationScheduleForm(forms.Form):
         cleaned = super().clean()
         start, end = cleaned.get("start_date"), cleaned.get("end_date")
         if start and end and end < start:
-            self.add_error("end_date", _("The last day must not be before the first day."))
+            self.add_error(
+                "end_date", _("The last day must not be before the first day.")
+            )
         return cleaned
 
     def schedule_arguments(self) -> dict:

@@ -87,8 +87,9 @@ def medicine_schedule(request, prescription):
             end_date=current.end_date,
         )
     form = MedicationScheduleForm(request.POST or None, initial=initial)
+    asked_from = request.POST.get("return_visit") or request.GET.get("visit")
     return_visit = Visit.objects.filter(
-        uuid=_uuid_or_none(request.POST.get("return_visit") or request.GET.get("visit")),
+        uuid=_uuid_or_none(asked_from),
         clinician=request.user,
         patient=found.patient,
     ).first()
