@@ -2,7 +2,9 @@
 
 Resources: Patient, Practitioner, Appointment, Encounter (class VR), Observation
 (blood-pressure panel and heart rate, UCUM units), Consent, DocumentReference,
-ServiceRequest (referrals) and MedicationRequest (refills). Every reference is a
+ServiceRequest (referrals), MedicationRequest (refills), MedicationStatement
+(medicine schedules) and MedicationAdministration (each dose the patient marked
+taken or skipped). Every reference is a
 urn:uuid: that resolves to an entry's fullUrl. Called by the export_fhir command
 and the authenticated export view; both audit the export.
 """
@@ -18,6 +20,8 @@ from visits.models import (
     ClinicalNote,
     ConsentAcceptance,
     Document,
+    Dose,
+    MedicationSchedule,
     Reading,
     Referral,
     RefillRequest,
@@ -288,6 +292,63 @@ def _medication_request(refill: RefillRequest) -> dict:
     return resource
 
 
+FHIR_WEEKDAYS = {1: "mon", 2: "tue", 3: "wed", 4: "thu", 5: "fri", 6: "sat", 7: "sun"}
+
+
+def _medication_statement(schedule: MedicationSchedule) -> dict:
+    """The schedule as the patient's statement of how they take the medicine;
+    timeOfDay is wall-clock time in the schedule's zone (kept as an extension-free
+    note in the dosage text, since FHIR times carry no zone)."""
+    if schedule.stopped_at is not None:
+        status = "stopped"
+    elif schedule.end_date and schedule.end_date < timezone.now().date():
+        status = "completed"
+    else:
+        status = "active"
+    bounds = {"start": schedule.start_date.isoformat()}
+    if schedule.end_date:
+        bounds["end"] = schedule.end_date.isoformat()
+    prescription = schedule.prescription
+    return {
+        "resourceType": "MedicationStatement",
+        "id": str(schedule.uuid),
+        "status": status,
+        "basedOn": [ref("MedicationRequest", prescription.uuid)],
+        "medicationCodeableConcept": {"text": prescription.medication},
+        "subject": ref("Patient", schedule.patient.uuid),
+        "effectivePeriod": bounds,
+        "dateAsserted": _iso(schedule.created_at),
+        "dosage": [
+            {
+                "text": f"{prescription.dosage}; at "
+                f"{', '.join(schedule.times_of_day)} ({schedule.time_zone})",
+                "timing": {
+                    "repeat": {
+                        "boundsPeriod": bounds,
+                        "dayOfWeek": [FHIR_WEEKDAYS[day] for day in schedule.weekdays],
+                        "timeOfDay": [f"{text}:00" for text in schedule.times_of_day],
+                    }
+                },
+            }
+        ],
+    }
+
+
+def _medication_administration(dose: Dose) -> dict:
+    taken = dose.status == Dose.Status.TAKEN
+    prescription = dose.schedule.prescription
+    return {
+        "resourceType": "MedicationAdministration",
+        "id": str(dose.uuid),
+        "status": "completed" if taken else "not-done",
+        "medicationCodeableConcept": {"text": prescription.medication},
+        "subject": ref("Patient", dose.schedule.patient.uuid),
+        "effectiveDateTime": _iso(dose.due_at),
+        "request": ref("MedicationRequest", prescription.uuid),
+        "note": [{"text": "Reported by the patient."}],
+    }
+
+
 def build_bundle(patient) -> dict:
     """Everything in visits about this patient, as a FHIR R4 collection Bundle."""
     visits = list(
@@ -340,6 +401,15 @@ def build_bundle(patient) -> dict:
     resources += [_file_document(d) for d in documents]
     resources += [_service_request(r) for r in referrals]
     resources += [_medication_request(r) for r in refills]
+    schedules = MedicationSchedule.objects.filter(patient=patient).select_related(
+        "patient", "prescription"
+    )
+    resources += [_medication_statement(s) for s in schedules]
+    answered = Dose.objects.filter(
+        schedule__patient=patient,
+        status__in=[Dose.Status.TAKEN, Dose.Status.SKIPPED],
+    ).select_related("schedule__patient", "schedule__prescription")
+    resources += [_medication_administration(d) for d in answered]
     return {
         "resourceType": "Bundle",
         "type": "collection",
