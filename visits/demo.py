@@ -25,6 +25,7 @@ from visits.models import (
 )
 from visits.services.booking import book_visit
 from visits.services.catalogue import ensure_standard_catalogue
+from visits.services.medication import set_medication_schedule
 from visits.services.monitoring import ReadingInput, import_readings
 from visits.services.record import decide_refill, request_refill, save_note, sign_note
 from visits.services.sharing import (
@@ -181,6 +182,13 @@ def seed() -> list[str]:
             dosage="One tablet by mouth once daily",
         )
         decide_refill(refill=refill, approve=True, reason="Readings are improving.")
+        set_medication_schedule(
+            prescription=refill,
+            set_by=patient,
+            times_of_day=[time(8), time(20)],
+            weekdays=[1, 2, 3, 4, 5, 6, 7],
+            start_date=timezone.localdate() - timedelta(days=3),
+        )
         _readings(patient)
         create_referral(
             clinician=clinician,

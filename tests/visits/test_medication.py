@@ -260,7 +260,10 @@ def test_adherence_shows_in_the_workspace_and_the_fhir_export(
     with time_machine.travel(start, tick=False):
         visit = booked_visit(patient, clinician, after=start + timedelta(days=3))
         refill = request_refill(
-            patient=patient, clinician=clinician, medication="Metformin", dosage="500 mg"
+            patient=patient,
+            clinician=clinician,
+            medication="Metformin",
+            dosage="500 mg",
         )
         prescription = decide_refill(refill=refill, approve=True, reason="")
         set_medication_schedule(
@@ -297,9 +300,7 @@ def test_adherence_shows_in_the_workspace_and_the_fhir_export(
     )
     assert statement.status == "active"
     assert statement.medicationCodeableConcept.text == "Metformin"
-    assert [str(t) for t in statement.dosage[0].timing.repeat.timeOfDay] == [
-        "09:00:00"
-    ]
+    assert [str(t) for t in statement.dosage[0].timing.repeat.timeOfDay] == ["09:00:00"]
     assert statement.basedOn[0].reference == f"urn:uuid:{prescription.uuid}"
     statuses = sorted(
         e.resource.status
