@@ -296,9 +296,9 @@ FHIR_WEEKDAYS = {1: "mon", 2: "tue", 3: "wed", 4: "thu", 5: "fri", 6: "sat", 7: 
 
 
 def _medication_statement(schedule: MedicationSchedule) -> dict:
-    """The schedule as the patient's statement of how they take the medicine;
-    timeOfDay is wall-clock time in the schedule's zone (kept as an extension-free
-    note in the dosage text, since FHIR times carry no zone)."""
+    """The schedule as the patient's statement of how they take the medicine.
+    timeOfDay is wall-clock time in the schedule's zone; FHIR times carry no zone,
+    so the dosage text names it."""
     if schedule.stopped_at is not None:
         status = "stopped"
     elif schedule.end_date and schedule.end_date < timezone.now().date():
