@@ -227,7 +227,7 @@ def test_the_clinician_runs_the_visit_from_one_workspace(
     refill.refresh_from_db()
     assert refill.status == RefillRequest.Status.APPROVED
     page = client.get(f"/visits/{visit.uuid}/").content.decode()
-    assert "Lisinopril, 10 mg</li>" in page
+    assert "<li>Lisinopril, 10 mg. <a href=" in page
 
 
 def test_the_message_after_ending_follows_the_note(client, patient, clinician):
