@@ -12,8 +12,15 @@ from django.utils import timezone
 from wagtail.models import Locale
 
 from accounts.models import User
-from cms.demo_content import ALERT, ARTICLES, TOPICS
-from cms.models import Alert, AlertSeverity, ArticlePage, HomePage, TopicIndexPage
+from cms.demo_content import ALERT, ALERT_AREAS, ARTICLES, TOPICS
+from cms.models import (
+    Alert,
+    AlertArea,
+    AlertSeverity,
+    ArticlePage,
+    HomePage,
+    TopicIndexPage,
+)
 
 
 def seed() -> list[str]:
@@ -29,6 +36,8 @@ def seed() -> list[str]:
         lines.append(f"article {article.title}")
         translated = _translate(article, spec["es"], spanish, reviewer)
         lines.append(f"Spanish article {translated.title}")
+    for spec in ALERT_AREAS:
+        AlertArea.objects.get_or_create(slug=spec["slug"], defaults=spec)
     alert = _alert(reviewer)
     lines.append(f"alert {alert.title}")
     return lines

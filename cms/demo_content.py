@@ -578,6 +578,12 @@ ARTICLES = [
     },
 ]
 
+# Places alerts can be aimed at; phones subscribe to them on the Notifications page.
+ALERT_AREAS = [
+    {"name": "North campus", "name_es": "Campus norte", "slug": "north-campus"},
+    {"name": "South campus", "name_es": "Campus sur", "slug": "south-campus"},
+]
+
 ALERT = {
     "title": "Flu season: get your flu shot",
     "areas": "All TeleCampus clinics and the county",

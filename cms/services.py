@@ -15,10 +15,12 @@ from django.db.models import F
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext
 from django_q.tasks import async_task
 
 from accounts.roles import Role
 from cms.models import Alert, AlertSubscription, ArticlePage
+from notifications.services import PushContent, notify_topic
 
 logger = logging.getLogger(__name__)
 
@@ -71,9 +73,22 @@ def notify_alert_subscribers(*, alert: Alert) -> int:
         # Stored in the mail outbox with this transaction; delivered by ops.outbox.
         send_mail(subject, body, None, [subscription.user.email])
         queued += 1
+    # And every phone subscribed to its areas, with or without an account.
+    phones = notify_topic(
+        topics=alert.push_topics(),
+        dedupe_key=f"alert:{alert.uuid}",
+        content=PushContent(
+            title=alert.title,
+            body=alert.areas or gettext("A public-health alert from TeleCampus."),
+            url=alert.get_absolute_url(),
+            tag=f"alert-{alert.uuid}",
+        ),
+    )
     alert.notified_at = now
     alert.save(update_fields=["notified_at"])
-    logger.info("alert %s queued for %d subscribers", alert.uuid, queued)
+    logger.info(
+        "alert %s queued for %d subscribers and %d phones", alert.uuid, queued, phones
+    )
     return queued
 
 

@@ -13,7 +13,7 @@ from wagtail.admin.filters import WagtailFilterSet
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from cms.models import Alert
+from cms.models import Alert, AlertArea
 from cms.publishing import approval_message, may_publish_outside_workflow
 
 
@@ -35,6 +35,16 @@ class AlertViewSet(SnippetViewSet):
 
 
 register_snippet(AlertViewSet)
+
+
+class AlertAreaViewSet(SnippetViewSet):
+    model = AlertArea
+    icon = "site"
+    menu_label = _("Alert areas")
+    add_to_admin_menu = False
+
+
+register_snippet(AlertAreaViewSet)
 
 
 # --- Clinical review: no publishing around the workflow ---------------------------

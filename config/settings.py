@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     # Our domain apps, in dependency order (seed_demo runs their demo.py in this order).
     "accounts",
     # --- apps added by later issues go below this line, in dependency order ---
+    "notifications",
     "meetings",
     "courses",
     "certificates",
@@ -570,3 +571,10 @@ CMS_REVIEW_INTERVAL_MONTHS = env_int("CMS_REVIEW_INTERVAL_MONTHS", 12, minimum=1
 # Longest search query we act on; longer input is cut, never refused.
 CMS_SEARCH_MAX_QUERY_LENGTH = env_int("CMS_SEARCH_MAX_QUERY_LENGTH", 200, minimum=10)
 REST_FRAMEWORK = {"DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]}
+
+# --- notifications (Web Push) ---
+# PEM of the P-256 private key that signs our pushes (VAPID). Empty in development:
+# notifications.vapid makes one in VAR_DIR. Required when DEBUG is off (ops.E010).
+WEBPUSH_VAPID_PRIVATE_KEY = env_str("WEBPUSH_VAPID_PRIVATE_KEY").replace("\\n", "\n")
+# Who push services may contact about our traffic (a mailto: or https: URL).
+WEBPUSH_VAPID_SUBJECT = env_str("WEBPUSH_VAPID_SUBJECT", "mailto:it@telecampus.example")

@@ -15,6 +15,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from cms.api import api_router
 from cms.sitemaps import AllLanguagesSitemap
 from cms.views import alerts_api
+from ops import views as ops_views
 from ops.views import healthz, offline, service_worker, staff_home, web_manifest
 
 # Django admin is for site administrators only; its sign-in goes through allauth
@@ -28,6 +29,23 @@ urlpatterns = [
     path("manifest.webmanifest", web_manifest, name="web_manifest"),
     path("sw.js", service_worker, name="service_worker"),
     path("offline/", offline, name="offline"),
+    path(
+        "notifications/",
+        ops_views.notification_settings,
+        name="notification_settings",
+    ),
+    path("notifications/device/", ops_views.device_state, name="push_device_state"),
+    path("notifications/subscribe/", ops_views.subscribe_device, name="push_subscribe"),
+    path(
+        "notifications/unsubscribe/",
+        ops_views.unsubscribe_device,
+        name="push_unsubscribe",
+    ),
+    path(
+        "notifications/devices/<uuid:uuid>/remove/",
+        ops_views.remove_device,
+        name="push_remove_device",
+    ),
     path("django-admin/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),

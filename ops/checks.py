@@ -8,6 +8,7 @@ purpose without a mail server, Jitsi tokens or a signing key.
 from urllib.parse import urlsplit
 
 from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.conf import settings
 from django.core.checks import Error, Tags, register
@@ -118,6 +119,39 @@ def check_certificate_signing_key(app_configs, **kwargs) -> list[Error]:
             )
         ]
     return []
+
+
+@register(Tags.security, deploy=True)
+def check_web_push_key(app_configs, **kwargs) -> list[Error]:
+    if not _production():
+        return []
+    problem = None
+    if not settings.WEBPUSH_VAPID_PRIVATE_KEY:
+        problem = (
+            "WEBPUSH_VAPID_PRIVATE_KEY is not set, so no push notification can be sent."
+        )
+    else:
+        try:
+            key = serialization.load_pem_private_key(
+                settings.WEBPUSH_VAPID_PRIVATE_KEY.encode(), password=None
+            )
+        except (ValueError, TypeError):
+            key = None
+        if not isinstance(key, ec.EllipticCurvePrivateKey) or not isinstance(
+            key.curve, ec.SECP256R1
+        ):
+            problem = "WEBPUSH_VAPID_PRIVATE_KEY is not a P-256 private key in PEM."
+    if problem is None:
+        return []
+    return [
+        Error(
+            problem,
+            hint="Make one with `openssl ecparam -name prime256v1 -genkey -noout | "
+            "openssl pkcs8 -topk8 -nocrypt` and keep it: a new key invalidates "
+            "every device's subscription.",
+            id="ops.E010",
+        )
+    ]
 
 
 def _load_ed25519(pem: str) -> None:

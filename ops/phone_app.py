@@ -11,10 +11,13 @@ sign-in never carry the mark, so no health information is stored on the phone.
 from django.conf import settings
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from accounts.landing import landing_url
 from accounts.roles import Role
+from cms.models import AlertArea
+from notifications import topics
 
 # Bump when the service worker's caching rules change; the new worker then drops
 # every cache an older one made.
@@ -65,5 +68,29 @@ def shell_urls() -> list[str]:
         reverse("offline"),
         static("css/site.css"),
         static("js/phone_app/register.js"),
+        static("js/phone_app/notifications.js"),
         *(static(path) for path, _sizes, _use in ICONS),
     ]
+
+
+def topic_choices_for(user) -> list[tuple[str, str]]:
+    """The notifications this person may ask for on a device, as (topic, label)."""
+    choices = []
+    if user.is_authenticated and user.has_role(Role.PATIENT):
+        choices += [
+            (topics.VISIT_REMINDERS, _("Reminders before my video visits")),
+            (topics.MEDICINE_REMINDERS, _("Reminders to take my medicines")),
+        ]
+    if user.is_authenticated and user.is_staff_role:
+        choices.append((topics.MEETING_REMINDERS, _("Reminders before my meetings")))
+    choices.append((topics.ALERTS, _("Public-health alerts for every area")))
+    for area in AlertArea.objects.all():
+        label = (
+            area.name_es
+            if translation.get_language() == "es" and area.name_es
+            else area.name
+        )
+        choices.append(
+            (area.push_topic, _("Public-health alerts for %(area)s") % {"area": label})
+        )
+    return choices

@@ -1,13 +1,21 @@
 import json
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import Http404, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
-from ops.phone_app import CACHE_VERSION, manifest_for, shell_urls
+from accounts.roles import Role
+from accounts.untrusted_input import BodyRefused, request_json
+from notifications.models import PushSubscription
+from notifications.services import remove_subscription, save_subscription
+from notifications.vapid import application_server_key
+from ops.phone_app import CACHE_VERSION, manifest_for, shell_urls, topic_choices_for
 from ops.services import run_health_checks
 from ops.staff_home import panels_for
 
@@ -56,3 +64,116 @@ def service_worker(request):
 def offline(request):
     """The page the app shows for a page it cannot reach and may not keep."""
     return render(request, "ops/offline.html")
+
+
+# --- Notifications on this device (#17) -------------------------------------------
+# The page works with notifications.js: the browser makes the push subscription,
+# these JSON endpoints store it. Same-origin fetches with the CSRF token.
+_SUBSCRIPTION_MAX_BYTES = 8_000
+
+
+def _json_error(message: str, status: int = 400) -> JsonResponse:
+    return JsonResponse({"error": message}, status=status)
+
+
+def _endpoint_of(data) -> str:
+    endpoint = data.get("endpoint") if isinstance(data, dict) else None
+    return endpoint if isinstance(endpoint, str) else ""
+
+
+@require_GET
+def notification_settings(request):
+    devices = []
+    if request.user.is_authenticated:
+        devices = request.user.push_subscriptions.prefetch_related("topics")
+    return render(
+        request,
+        "ops/notifications.html",
+        {
+            "choices": topic_choices_for(request.user),
+            "application_server_key": application_server_key(),
+            "devices": devices,
+            "is_patient": request.user.is_authenticated
+            and request.user.has_role(Role.PATIENT),
+        },
+    )
+
+
+@require_POST
+def device_state(request):
+    """What this browser chose, found by its push endpoint (never put in a URL)."""
+    try:
+        data = request_json(request, max_bytes=_SUBSCRIPTION_MAX_BYTES)
+    except BodyRefused as refused:
+        return _json_error(str(refused))
+    subscription = PushSubscription.objects.filter(endpoint=_endpoint_of(data)).first()
+    if subscription is None or (
+        subscription.user_id and subscription.user_id != request.user.pk
+    ):
+        return JsonResponse({"subscribed": False, "topics": []})
+    return JsonResponse(
+        {
+            "subscribed": True,
+            "topics": list(subscription.topics.values_list("name", flat=True)),
+            "show_medicine_names": subscription.show_medicine_names,
+        }
+    )
+
+
+@require_POST
+def subscribe_device(request):
+    try:
+        data = request_json(request, max_bytes=_SUBSCRIPTION_MAX_BYTES)
+        subscription = data["subscription"]
+        keys = subscription["keys"]
+        chosen = data["topics"]
+        if not isinstance(chosen, list) or not all(isinstance(t, str) for t in chosen):
+            raise TypeError
+        allowed = {topic for topic, _label in topic_choices_for(request.user)}
+        if not chosen:
+            return _json_error(gettext("Choose at least one kind of notification."))
+        if set(chosen) - allowed:
+            return _json_error(gettext("One of those notifications is not for you."))
+        save_subscription(
+            user=request.user,
+            endpoint=subscription["endpoint"],
+            p256dh=keys["p256dh"],
+            auth=keys["auth"],
+            topics=chosen,
+            device_label=str(data.get("device_label") or ""),
+            show_medicine_names=data.get("show_medicine_names") is True,
+        )
+    except BodyRefused as refused:
+        return _json_error(str(refused))
+    except ValidationError as invalid:
+        return _json_error(" ".join(invalid.messages))
+    except (KeyError, TypeError, AttributeError):
+        return _json_error(gettext("This browser sent an incomplete subscription."))
+    return JsonResponse(
+        {
+            "message": gettext(
+                "Notifications are on for this device. Your choices are saved."
+            )
+        }
+    )
+
+
+@require_POST
+def unsubscribe_device(request):
+    try:
+        data = request_json(request, max_bytes=_SUBSCRIPTION_MAX_BYTES)
+    except BodyRefused as refused:
+        return _json_error(str(refused))
+    subscription = PushSubscription.objects.filter(endpoint=_endpoint_of(data)).first()
+    if subscription is not None and subscription.user_id in {None, request.user.pk}:
+        remove_subscription(subscription=subscription)
+    return JsonResponse({"message": gettext("Notifications are off for this device.")})
+
+
+@login_required
+@require_POST
+def remove_device(request, uuid):
+    subscription = get_object_or_404(PushSubscription, uuid=uuid, user=request.user)
+    remove_subscription(subscription=subscription)
+    messages.success(request, gettext("That device will get no more notifications."))
+    return redirect("notification_settings")

@@ -1,5 +1,6 @@
-"""Emails and calendar files about visits. They never carry clinical details:
-no visit type, reason, clinician specialty or note; only the time and a link.
+"""Emails, calendar files and push notifications about visits. They never carry
+clinical details: no visit type, reason, clinician specialty or note; only the time
+and a link.
 
 Called by visits.tasks.
 """
@@ -8,10 +9,13 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.translation import gettext
 from icalendar import Calendar, Event
 
 from accounts.calendar_mail import calendar_attachment
 from accounts.local_time import format_time, format_time_pair
+from notifications import topics
+from notifications.services import PushContent, notify_people
 
 CALENDAR_SUMMARY = "TeleCampus video visit"
 
@@ -66,6 +70,20 @@ def send_booking_notice(visit) -> None:
 
 def send_reminder(visit) -> None:
     _send("reminder", visit.patient.email, _visit_context(visit), visit_calendar(visit))
+    # And the patient's devices that asked for visit reminders: a locked screen
+    # shows this, so it says when, never with whom or why.
+    notify_people(
+        users=[visit.patient],
+        topic=topics.VISIT_REMINDERS,
+        dedupe_key=f"visit-reminder:{visit.uuid}",
+        content=PushContent(
+            title=gettext("Your video visit is soon"),
+            body=gettext("It starts %(when)s.")
+            % {"when": format_time(visit.start, visit.patient)},
+            url=reverse("visits:visit", args=[visit.uuid]),
+            tag=f"visit-{visit.uuid}",
+        ),
+    )
 
 
 def send_cancellation_notice(visit) -> None:

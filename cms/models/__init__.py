@@ -1,4 +1,9 @@
-from cms.models.alerts import Alert, AlertSeverity, AlertSubscription
+from cms.models.alerts import (
+    Alert,
+    AlertArea,
+    AlertSeverity,
+    AlertSubscription,
+)
 from cms.models.pages import (
     ArticlePage,
     ArticleRelatedLink,
@@ -9,6 +14,7 @@ from cms.models.pages import (
 
 __all__ = [
     "Alert",
+    "AlertArea",
     "AlertSeverity",
     "AlertSubscription",
     "ArticlePage",

@@ -3,6 +3,7 @@
 import datetime
 import uuid
 
+from django import forms
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
@@ -17,6 +18,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import DraftStateMixin, RevisionMixin
 
 from accounts.stream_blocks import StreamBlock
+from notifications import topics
 
 
 class AlertSeverity(models.IntegerChoices):
@@ -52,6 +54,27 @@ class LinkBlock(blocks.StructBlock):
     text = blocks.CharBlock(label=_("link text"), max_length=120)
 
 
+class AlertArea(models.Model):
+    """A place alerts can be aimed at; visitors' phones subscribe to areas (#17)."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    name_es = models.CharField(_("name in Spanish"), max_length=100, blank=True)
+    slug = models.SlugField(_("short name for addresses"), max_length=60, unique=True)
+
+    panels = [FieldPanel("name"), FieldPanel("name_es"), FieldPanel("slug")]
+
+    class Meta:
+        verbose_name = _("alert area")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def push_topic(self) -> str:
+        return f"{topics.ALERTS}:{self.slug}"
+
+
 class Alert(DraftStateMixin, RevisionMixin, models.Model):
     """A public-health alert shown as a banner on every public page while active."""
 
@@ -85,6 +108,15 @@ class Alert(DraftStateMixin, RevisionMixin, models.Model):
     )
     start = models.DateTimeField(_("start"), default=timezone.now)
     end = models.DateTimeField(_("end"))
+    # Phones subscribed to these areas are notified; none means every area. Not
+    # part of revisions: the list is saved as the form is, like a setting.
+    target_areas = models.ManyToManyField(
+        AlertArea,
+        verbose_name=_("notify phones in these areas"),
+        blank=True,
+        related_name="alerts",
+        help_text=_("Leave all unticked to notify every subscribed phone."),
+    )
     # Set once the subscriber emails for this alert have gone out (at most once).
     notified_at = models.DateTimeField(null=True, blank=True, editable=False)
     _revisions = GenericRelation("wagtailcore.Revision", related_query_name="alert")
@@ -94,6 +126,7 @@ class Alert(DraftStateMixin, RevisionMixin, models.Model):
     panels = [
         FieldPanel("title"),
         FieldRowPanel([FieldPanel("severity"), FieldPanel("areas")]),
+        FieldPanel("target_areas", widget=forms.CheckboxSelectMultiple),
         FieldPanel("body"),
         FieldPanel("links"),
         FieldRowPanel([FieldPanel("start"), FieldPanel("end")]),
@@ -122,6 +155,11 @@ class Alert(DraftStateMixin, RevisionMixin, models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("cms:alert_detail", kwargs={"uuid": self.uuid})
+
+    def push_topics(self) -> list[str]:
+        """The topics of the phones to notify: all-areas ones, and each area's."""
+        areas = self.target_areas.all() or AlertArea.objects.all()
+        return [topics.ALERTS, *(area.push_topic for area in areas)]
 
     def clean(self):
         super().clean()

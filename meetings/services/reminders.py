@@ -19,8 +19,12 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext
 
+from accounts.local_time import format_time
 from meetings.models import Meeting, Occurrence, Reminder
+from notifications import topics
+from notifications.services import PushContent, notify_people
 
 BATCH = 200
 SWEEPER_NAME = "meetings: reminders and invitation retries"
@@ -142,6 +146,21 @@ def _send_one(row: Reminder, occurrence: Occurrence, meeting: Meeting) -> None:
         None,
         [row.email],
     )
+    if row.user is not None:
+        # The person's devices that asked for meeting reminders; the public title
+        # only (confidential meetings have a neutral one).
+        notify_people(
+            users=[row.user],
+            topic=topics.MEETING_REMINDERS,
+            dedupe_key=f"meeting-reminder:{row.pk}",
+            content=PushContent(
+                title=subject,
+                body=gettext("It starts %(when)s.")
+                % {"when": format_time(occurrence.start, row.user)},
+                url=join_page_url(meeting),
+                tag=f"meeting-{occurrence.pk}",
+            ),
+        )
 
 
 def sweep_reminders(*, now: datetime | None = None) -> int:

@@ -60,3 +60,46 @@ self.addEventListener("fetch", (event) => {
         );
     }
 });
+
+// Web Push (#17): show what the portal sent; no clinical details unless the person
+// chose to see medicine names. Tapping opens the page; an action button posts its
+// signed answer (for example "taken") and needs no open page.
+self.addEventListener("push", (event) => {
+    let message = {};
+    try {
+        message = event.data ? event.data.json() : {};
+    } catch (error) {
+        message = {};
+    }
+    const actions = message.actions || [];
+    event.waitUntil(
+        self.registration.showNotification(message.title || "TeleCampus", {
+            body: message.body || "",
+            tag: message.tag || undefined,
+            icon: SHELL.find((url) => url.includes("icon-192")),
+            data: {
+                url: message.url || "/",
+                actionUrls: Object.fromEntries(actions.map((a) => [a.action, a.url])),
+            },
+            actions: actions.map((a) => ({ action: a.action, title: a.title })),
+        })
+    );
+});
+
+self.addEventListener("notificationclick", (event) => {
+    const notification = event.notification;
+    const data = notification.data || {};
+    notification.close();
+    const answerUrl = event.action && data.actionUrls ? data.actionUrls[event.action] : null;
+    if (answerUrl) {
+        event.waitUntil(fetch(answerUrl, { method: "POST", credentials: "include" }));
+        return;
+    }
+    const target = new URL(data.url || "/", self.location.origin).href;
+    event.waitUntil(
+        self.clients.matchAll({ type: "window", includeUncontrolled: true }).then((windows) => {
+            const open = windows.find((client) => client.url === target);
+            return open ? open.focus() : self.clients.openWindow(target);
+        })
+    );
+});

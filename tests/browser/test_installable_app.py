@@ -11,6 +11,8 @@ import json
 import pytest
 from playwright.sync_api import expect
 
+from notifications.models import PushSubscription
+from notifications.services import PushContent
 from tests.browser.helpers import serious_violations, sign_in
 from tests.browser.shots import shoot
 from tests.cms.factories import make_article, make_topic
@@ -105,3 +107,85 @@ def test_a_patient_installs_the_app_but_no_visit_page_is_kept(
     assert serious_violations(page) == []
     shoot(page, "offline-page")
     page.context.set_offline(False)
+
+
+NOTIFICATIONS_SHOWN = """() => navigator.serviceWorker.ready
+    .then(registration => registration.getNotifications())
+    .then(shown => shown.map(n => [n.title, n.body, n.data.url]))"""
+
+
+def notifications_shown(page) -> list:
+    for _ in range(50):
+        shown = page.evaluate(NOTIFICATIONS_SHOWN)
+        if shown:
+            return shown
+        page.wait_for_timeout(100)
+    return []
+
+
+def deliver_push(page, payload: dict) -> None:
+    """What a push service does, through the DevTools protocol: the worker's push
+    event gets `payload` (no push service is reachable from this machine)."""
+    session = page.context.new_cdp_session(page)
+    registrations = []
+    session.on(
+        "ServiceWorker.workerRegistrationUpdated",
+        lambda event: registrations.extend(event["registrations"]),
+    )
+    session.send("ServiceWorker.enable")
+    page.wait_for_timeout(0)  # let the registration event arrive
+    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    for _ in range(50):
+        if registrations:
+            break
+        page.wait_for_timeout(100)
+    [registration] = [r for r in registrations if not r["isDeleted"]]
+    origin = registration["scopeURL"].rstrip("/")
+    session.send(
+        "ServiceWorker.deliverPushMessage",
+        {
+            "origin": origin,
+            "registrationId": registration["registrationId"],
+            "data": json.dumps(payload),
+        },
+    )
+    session.detach()
+
+
+def test_a_patient_finds_notifications_and_a_visit_reminder_shows(
+    app_page, live_server, patient, clinician
+):
+    page = app_page
+    visit = booked_visit(patient, clinician)
+    page.context.grant_permissions(["notifications"])
+    sign_in(page, live_server, "patient")
+    wait_for_worker_in_control(page)
+
+    page.get_by_role("link", name="Notifications on this device").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Notifications")
+    expect(page.get_by_role("status")).to_have_text(
+        "Notifications are off on this device."
+    )
+    page.get_by_label("Reminders before my video visits").check()
+    expect(
+        page.get_by_label("Show the names of my medicines in reminders")
+    ).not_to_be_checked()
+    assert serious_violations(page) == []
+    shoot(page, "notifications-patient")
+
+    # The reminder exactly as visits would send it, delivered to the worker.
+    content = PushContent(
+        title="Your video visit is soon",
+        body="It starts Fri 4 Dec 2026, 10:30 (America/Chicago).",
+        url=f"/visits/{visit.uuid}/",
+        tag=f"visit-{visit.uuid}",
+    )
+    deliver_push(page, content.payload_for(PushSubscription()))
+
+    assert notifications_shown(page) == [
+        [
+            "Your video visit is soon",
+            "It starts Fri 4 Dec 2026, 10:30 (America/Chicago).",
+            f"/visits/{visit.uuid}/",
+        ]
+    ]

@@ -7,7 +7,8 @@ reads every <form> it finds. Each form is sent with its own values, then with on
 field at a time replaced by hostile values: nesting, size, number edge cases (NaN,
 infinities, 5,000 digits), dates from year 1 to 9999, control characters, other
 encodings and formula text; file inputs get hostile files. Machine endpoints that
-take JSON (the lecture player, Jitsi's webhook) get the JSON catalogue.
+take JSON (the lecture player, Jitsi's webhook, the push subscription endpoints)
+get the JSON catalogue.
 
 Some forms appear only in a later state (a post-test, an evaluation, a credit claim,
 a running session's code word, minutes, a waiting refill, an
@@ -656,6 +657,9 @@ def test_json_endpoints_refuse_the_json_catalogue(world, settings):
         for url, headers in (
             (progress_url, {}),
             (webhook, {"HTTP_AUTHORIZATION": "Bearer fuzz-secret"}),
+            (reverse("push_subscribe"), {}),
+            (reverse("push_device_state"), {}),
+            (reverse("push_unsubscribe"), {}),
         ):
             response = client.post(
                 url,

@@ -73,6 +73,21 @@ def ed25519_pem() -> str:
     )
 
 
+def p256_pem() -> str:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    return (
+        ec.generate_private_key(ec.SECP256R1())
+        .private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+        .decode()
+    )
+
+
 # Everything production needs, each secret a fresh random one.
 PRODUCTION_SECRETS = {
     "EMAIL_URL": "smtp://relay.example.org:587",
@@ -80,6 +95,7 @@ PRODUCTION_SECRETS = {
     "JITSI_APP_SECRET": secrets.token_urlsafe(48),
     "JITSI_WEBHOOK_SECRET": secrets.token_urlsafe(48),
     "CERTIFICATES_SIGNING_KEY": ed25519_pem(),
+    "WEBPUSH_VAPID_PRIVATE_KEY": p256_pem(),
 }
 PRODUCTION = {
     "DEBUG": "0",
@@ -106,6 +122,8 @@ def test_production_settings_pass_check_deploy():
         ("JITSI_WEBHOOK_SECRET", "", "ops.E005", "JITSI_WEBHOOK_SECRET is not set"),
         ("CERTIFICATES_SIGNING_KEY", "", "ops.E006", "CERTIFICATES_SIGNING_KEY"),
         ("CERTIFICATES_SIGNING_KEY", "not a key", "ops.E007", "cannot be used"),
+        ("WEBPUSH_VAPID_PRIVATE_KEY", "", "ops.E010", "no push notification"),
+        ("WEBPUSH_VAPID_PRIVATE_KEY", ed25519_pem(), "ops.E010", "not a P-256"),
     ],
 )
 def test_check_deploy_names_each_missing_production_secret(
@@ -121,7 +139,7 @@ def test_check_deploy_lists_every_missing_secret_at_once():
     bare = {k: v for k, v in PRODUCTION.items() if k not in PRODUCTION_SECRETS}
     result = manage("check", "--deploy", **bare, EMAIL_URL="file:///tmp/mail")
     assert result.returncode == 1
-    for error_id in ("ops.E001", "ops.E002", "ops.E005", "ops.E006"):
+    for error_id in ("ops.E001", "ops.E002", "ops.E005", "ops.E006", "ops.E010"):
         assert f"({error_id})" in result.stderr, result.stderr
 
 
