@@ -16,6 +16,7 @@ from accounts.calendar_mail import calendar_attachment
 from accounts.local_time import format_time, format_time_pair
 from notifications import topics
 from notifications.services import PushContent, notify_people
+from visits.services import medication
 
 CALENDAR_SUMMARY = "TeleCampus video visit"
 
@@ -144,15 +145,38 @@ def medicines_url() -> str:
     return settings.BASE_URL + reverse("visits:medicines")
 
 
+def dose_answer_url(dose, answer: str) -> str:
+    return reverse(
+        "visits:dose_answer_by_token", args=[medication.answer_token(dose, answer)]
+    )
+
+
 def send_dose_reminder(dose) -> None:
-    """No medicine name: only the time, in the schedule's own zone, and a link."""
+    """No medicine name in the email or on a locked screen: only the time, in the
+    schedule's own zone, and a link. The push adds the name only on devices whose
+    owner chose to see medicine names, and its Taken/Skipped buttons post signed
+    links (visits.services.medication.answer_token)."""
+    schedule = dose.schedule
+    clock = format_time(dose.due_at, schedule.time_zone, fmt="G:i", label=False)
     _send(
         "dose_reminder",
-        dose.schedule.patient.email,
-        {
-            "clock": format_time(
-                dose.due_at, dose.schedule.time_zone, fmt="G:i", label=False
-            ),
-            "url": medicines_url(),
-        },
+        schedule.patient.email,
+        {"clock": clock, "url": medicines_url()},
+    )
+    prescription = schedule.prescription
+    notify_people(
+        users=[schedule.patient],
+        topic=topics.MEDICINE_REMINDERS,
+        dedupe_key=f"dose:{dose.uuid}",
+        content=PushContent(
+            title=gettext("Time for your medicine"),
+            body=gettext("Your %(clock)s dose is due.") % {"clock": clock},
+            url=reverse("visits:medicines"),
+            tag=f"dose-{dose.uuid}",
+            actions=[
+                ("taken", gettext("Taken"), dose_answer_url(dose, "taken")),
+                ("skipped", gettext("Skipped"), dose_answer_url(dose, "skipped")),
+            ],
+            private_detail=f"{prescription.medication}, {prescription.dosage}",
+        ),
     )

@@ -15,8 +15,12 @@ from django.core import mail, signing
 from django.test import Client
 
 from accounts.roles import Role
+from notifications import topics
+from notifications.models import PushMessage
+from notifications.services import save_subscription
 from tests.concurrency import run_at_once
 from tests.conftest import make_person
+from tests.notifications.push_service import BrowserKeys, start_push_service
 from tests.visits.factories import booked_visit
 from tests.visits.fhir_checks import check_bundle
 from visits.fhir import build_bundle
@@ -69,6 +73,32 @@ def twice_daily(patient, clinician):
         )
 
 
+@pytest.fixture
+def patient_devices(patient):
+    """The patient's phone (medicine names allowed) and laptop (not), both
+    subscribed to medicine reminders at a real loopback push service."""
+    service = start_push_service()
+    keys = {}
+    for name, names_allowed in (("phone", True), ("laptop", False)):
+        keys[name] = BrowserKeys.new()
+        save_subscription(
+            user=patient,
+            endpoint=service.endpoint(name),
+            p256dh=keys[name].p256dh,
+            auth=keys[name].auth,
+            topics=[topics.MEDICINE_REMINDERS],
+            show_medicine_names=names_allowed,
+        )
+    yield service, keys
+    service.server.shutdown()
+
+
+def _check_one_push_per_dose_and_device(patient) -> None:
+    doses = Dose.objects.filter(schedule__patient=patient)
+    owed = Counter(PushMessage.objects.values_list("dedupe_key", flat=True))
+    assert owed == {f"dose:{dose.uuid}": 2 for dose in doses}
+
+
 def _sweep_every_hour(workers: int) -> list[tuple[datetime, str]]:
     """Run the sweeper (with `workers` at once) every hour from before the
     first dose to after the last, the clock moved each time; (when, subject) for
@@ -107,19 +137,23 @@ def _check_reminded_once_at_local_times(sent, patient) -> None:
 
 @pytest.mark.django_db(transaction=True)
 def test_reminders_follow_local_time_across_the_daylight_saving_change(
-    twice_daily, patient
+    twice_daily, patient, patient_devices
 ):
     sent = _sweep_every_hour(workers=1)
     _check_reminded_once_at_local_times(sent, patient)
+    _check_one_push_per_dose_and_device(patient)
 
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_two_sweepers_at_once_remind_each_dose_once_across_the_change(
-    twice_daily, patient
+    twice_daily, patient, patient_devices
 ):
     sent = _sweep_every_hour(workers=2)
     _check_reminded_once_at_local_times(sent, patient)
+    _check_one_push_per_dose_and_device(patient)
+    service, _keys = patient_devices
+    assert len(service.received) == 6 * 2
 
 
 @pytest.mark.django_db
@@ -136,6 +170,43 @@ def test_the_reminder_email_names_no_medicine_and_links_the_medicines_page(
     assert "/visits/medicines/" in message.body
     for clinical in ("Amlodipine", "5 mg", "tablet"):
         assert clinical not in message.body + message.subject
+
+
+@pytest.mark.django_db
+def test_the_push_says_the_time_and_its_buttons_answer_the_dose(
+    twice_daily, patient, patient_devices, django_capture_on_commit_callbacks
+):
+    service, keys = patient_devices
+    dose = twice_daily.doses.first()
+    with time_machine.travel(EXPECTED_UTC[0], tick=False):
+        for _run in range(3):
+            with django_capture_on_commit_callbacks(execute=True):
+                sweep()
+    assert PushMessage.objects.filter(dedupe_key=f"dose:{dose.uuid}").count() == 2
+    pushed = {
+        request.path: keys[request.path.rsplit("/", 1)[1]].decrypt(request.body)
+        for request in service.received
+    }
+    assert set(pushed) == {"/push/phone", "/push/laptop"}
+    assert pushed["/push/laptop"]["body"] == "Your 8:00 dose is due."
+    assert pushed["/push/phone"]["body"] == (
+        "Your 8:00 dose is due. Amlodipine 5 mg, one tablet"
+    )
+    laptop = pushed["/push/laptop"]
+    assert laptop["title"] == "Time for your medicine"
+    assert laptop["url"] == "/visits/medicines/"
+    assert [(a["action"], a["title"]) for a in laptop["actions"]] == [
+        ("taken", "Taken"),
+        ("skipped", "Skipped"),
+    ]
+    taken_url = laptop["actions"][0]["url"]
+    assert "Amlodipine" not in taken_url
+    with time_machine.travel(EXPECTED_UTC[0] + timedelta(minutes=5), tick=False):
+        # What the service worker does when "Taken" is tapped: no session, no CSRF.
+        response = Client(enforce_csrf_checks=True).post(taken_url)
+    assert response.status_code == 204
+    dose.refresh_from_db()
+    assert dose.status == Dose.Status.TAKEN
 
 
 @pytest.mark.django_db
