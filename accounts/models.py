@@ -92,9 +92,17 @@ class User(AbstractUser):
     @property
     def is_staff_role(self) -> bool:
         """Staff roles must use TOTP and get short idle sessions."""
-        return self.is_superuser or bool(
-            self.role_names & {r.value for r in STAFF_ROLES}
+        return (
+            self.is_superuser
+            or bool(self.role_names & {r.value for r in STAFF_ROLES})
+            or self.is_directory_person
         )
+
+    @cached_property
+    def is_directory_person(self) -> bool:
+        """Provisioned by the hospital's directory (SCIM): staff, whatever their
+        roles, since patients keep local accounts (#14)."""
+        return DirectoryAccount.objects.filter(user_id=self.pk).exists()
 
 
 class ProfessionalIdentifier(models.Model):

@@ -15,4 +15,6 @@ class MeetingsConfig(AppConfig):
     def ready(self) -> None:
         from accounts.leaving import person_deactivated
 
-        person_deactivated.connect(_close_meeting_doors, dispatch_uid="meetings.leaving")
+        person_deactivated.connect(
+            _close_meeting_doors, dispatch_uid="meetings.leaving"
+        )

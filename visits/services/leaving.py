@@ -38,7 +38,9 @@ def _audit(*, actor, action: str, what: str, patient, object_uuid) -> None:
     )
 
 
-def close_visit_doors(*, person: User, actor: User | None, now: datetime) -> LeavingSteps:
+def close_visit_doors(
+    *, person: User, actor: User | None, now: datetime
+) -> LeavingSteps:
     shares = list(
         Referral.objects.filter(specialist=person, expires_at__gt=now).select_related(
             "patient"
