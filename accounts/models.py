@@ -211,6 +211,9 @@ class DirectoryAccount(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    def __str__(self) -> str:
+        return f"Directory account of {self.user}"
+
 
 class DirectoryGroup(models.Model):
     """A group as the directory pushes it through SCIM Groups.
