@@ -2,9 +2,10 @@
 
 Called by accounts.leaving.deactivate_person through the person_deactivated
 signal (connected in VisitsConfig.ready), inside its transaction. Referral shares
-made to the person end now; their own break-glass grants end too. Unsigned notes
-and unacknowledged alerts of their patients are listed for reassignment by
-reference and date, never by patient. Every step is written to the PHI audit log.
+made to the person end now; their own break-glass grants and ongoing care
+relationships end too. Booked visits, unsigned notes and unacknowledged alerts
+of their patients are listed for reassignment by reference and date, never by
+patient. Every step is written to the PHI audit log.
 """
 
 from datetime import datetime
@@ -22,6 +23,7 @@ from visits.models import (
     CareRelationship,
     ClinicalNote,
     Referral,
+    Visit,
 )
 
 LEAVING_PATH = "leaving"
@@ -67,8 +69,35 @@ def close_visit_doors(
             patient=grant.patient,
             object_uuid=grant.uuid,
         )
+    # Their care links end: the alerts of those patients are listed below for
+    # whoever takes them over (the list is built before the links end).
+    open_work = _open_work(person=person, actor=actor, now=now)
+    links = list(
+        CareRelationship.objects.filter(clinician=person, ended_at__isnull=True)
+    )
+    for link in links:
+        link.ended_at = now
+        link.save(update_fields=["ended_at"])
+        _audit(
+            actor=actor,
+            action=AuditEvent.Action.WRITE,
+            what="care_relationship",
+            patient=link.patient,
+            object_uuid=None,
+        )
     return LeavingSteps(
         doors=[
+            ClosedDoor(
+                step="care_relationships",
+                count=len(links),
+                summary=ngettext(
+                    "%(count)d ongoing care relationship ended.",
+                    "%(count)d ongoing care relationships ended.",
+                    len(links),
+                )
+                % {"count": len(links)},
+                audited_in="visits",
+            ),
             ClosedDoor(
                 step="referral_shares",
                 count=len(shares),
@@ -92,12 +121,34 @@ def close_visit_doors(
                 audited_in="visits",
             ),
         ],
-        open_work=_open_work(person=person, actor=actor),
+        open_work=open_work,
     )
 
 
-def _open_work(*, person: User, actor: User | None) -> list[OpenWork]:
+def _open_work(*, person: User, actor: User | None, now: datetime) -> list[OpenWork]:
     work = []
+    booked = (
+        Visit.objects.filter(clinician=person, status__in=Visit.ACTIVE_STATUSES)
+        .filter(end__gt=now)
+        .select_related("patient")
+        .order_by("start")
+    )
+    for visit in booked:
+        _audit(
+            actor=actor,
+            action=AuditEvent.Action.READ,
+            what="visit",
+            patient=visit.patient,
+            object_uuid=visit.uuid,
+        )
+        work.append(
+            OpenWork(
+                kind="booked_visit",
+                reference=str(visit.uuid),
+                summary=_("Booked visit on %(day)s (UTC) needs another clinician.")
+                % {"day": visit.start.date().isoformat()},
+            )
+        )
     notes = (
         ClinicalNote.objects.filter(visit__clinician=person, signed_at__isnull=True)
         .select_related("visit__patient")
