@@ -63,6 +63,9 @@ class OpenWork:
     kind: str
     reference: str
     summary: str
+    # When it happened or is due (ISO 8601, UTC); the report shows it in the
+    # reader's own zone.
+    when: str = ""
 
 
 @dataclass

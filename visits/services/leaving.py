@@ -145,8 +145,8 @@ def _open_work(*, person: User, actor: User | None, now: datetime) -> list[OpenW
             OpenWork(
                 kind="booked_visit",
                 reference=str(visit.uuid),
-                summary=_("Booked visit on %(day)s (UTC) needs another clinician.")
-                % {"day": visit.start.date().isoformat()},
+                summary=_("Booked visit that needs another clinician"),
+                when=visit.start.isoformat(),
             )
         )
     notes = (
@@ -166,8 +166,8 @@ def _open_work(*, person: User, actor: User | None, now: datetime) -> list[OpenW
             OpenWork(
                 kind="unsigned_note",
                 reference=str(note.visit.uuid),
-                summary=_("Unsigned note of the visit on %(day)s (UTC).")
-                % {"day": note.visit.start.date().isoformat()},
+                summary=_("Unsigned note of the visit"),
+                when=note.visit.start.isoformat(),
             )
         )
     their_patients = CareRelationship.objects.filter(
@@ -190,8 +190,8 @@ def _open_work(*, person: User, actor: User | None, now: datetime) -> list[OpenW
             OpenWork(
                 kind="open_alert",
                 reference=str(alert.uuid),
-                summary=_("Unacknowledged readings alert raised on %(day)s (UTC).")
-                % {"day": alert.created_at.date().isoformat()},
+                summary=_("Unacknowledged readings alert"),
+                when=alert.created_at.isoformat(),
             )
         )
     return work
