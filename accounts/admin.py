@@ -2,7 +2,12 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import ProfessionalIdentifier, User
+from accounts.models import (
+    DirectoryClient,
+    DirectoryGroupRole,
+    ProfessionalIdentifier,
+    User,
+)
 
 
 class ProfessionalIdentifierInline(admin.TabularInline):
@@ -34,3 +39,21 @@ class UserAdmin(DjangoUserAdmin):
             {"fields": ["birth_month", "birth_day", "board_reporting_consent_at"]},
         ),
     ]
+
+
+@admin.register(DirectoryGroupRole)
+class DirectoryGroupRoleAdmin(admin.ModelAdmin):
+    list_display = ["group", "role"]
+    search_fields = ["group"]
+
+
+@admin.register(DirectoryClient)
+class DirectoryClientAdmin(admin.ModelAdmin):
+    """Tokens are issued and revoked with manage.py scim_token; shown here only."""
+
+    list_display = ["name", "created_at", "last_used_at", "revoked_at"]
+    readonly_fields = ["name", "created_at", "last_used_at", "revoked_at"]
+    exclude = ["token_hash"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
