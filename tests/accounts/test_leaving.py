@@ -19,7 +19,7 @@ from meetings.models import Guest, Meeting
 from tests.accounts.scim_client import Scim, issue_token
 from tests.conftest import make_person
 from tests.visits.factories import booked_visit
-from visits.models import AuditEvent, Referral
+from visits.models import Alert, AuditEvent, CareRelationship, Reading, Referral
 from visits.services.record import save_note, sign_note
 from visits.services.sharing import create_referral, start_care_relationship
 from visits.services.visit_flow import start_note
@@ -85,7 +85,18 @@ def _world(leaver, patient, other_patient, clinician):
     own_visit = booked_visit(other_patient, leaver)
     save_note(note=start_note(visit=own_visit), assessment="Draft.")
     start_care_relationship(clinician=leaver, patient=other_patient)
+    reading = Reading.objects.create(
+        patient=other_patient,
+        kind=Reading.Kind.BLOOD_PRESSURE,
+        systolic=182,
+        diastolic=95,
+        measured_at=now - timedelta(hours=2),
+    )
+    alert = Alert.objects.create(
+        reading=reading, patient=other_patient, message="High.", created_at=now
+    )
     return {
+        "alert": alert,
         "meeting": meeting,
         "guest_url": meetings.guest_link(guest).removeprefix("http://testserver"),
         "feed_url": reverse(
@@ -165,8 +176,22 @@ def test_deactivating_through_scim_closes_every_door(
     assert counts["guest_links"] == 1
     assert counts["referral_shares"] == 1
     open_work = report.detail["open_work"]
-    assert [work["kind"] for work in open_work] == ["booked_visit", "unsigned_note"]
-    assert {work["reference"] for work in open_work} == {str(world["own_visit"].uuid)}
+    assert [work["kind"] for work in open_work] == [
+        "booked_visit",
+        "unsigned_note",
+        "open_alert",
+    ]
+    assert [work["reference"] for work in open_work] == [
+        str(world["own_visit"].uuid),
+        str(world["own_visit"].uuid),
+        str(world["alert"].uuid),
+    ]
+    assert not CareRelationship.objects.filter(
+        clinician=leaver, ended_at__isnull=True
+    ).exists()
+    assert AuditEvent.objects.filter(
+        what="alert", object_uuid=world["alert"].uuid, path="leaving"
+    ).exists()
     assert other_patient.full_name not in str(report.detail)
     assert AuditEvent.objects.filter(
         what="referral",
