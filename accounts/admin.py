@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from accounts.leaving import deactivate_person
 from accounts.models import (
     DirectoryClient,
     DirectoryGroupRole,
@@ -20,6 +21,13 @@ class UserAdmin(DjangoUserAdmin):
     list_display = ["username", "email", "full_name", "profession", "is_active"]
     search_fields = ["username", "email", "full_name", "npi"]
     inlines = [ProfessionalIdentifierInline]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # Unticking "Active" here is leaving too: close every door at once.
+        if change and "is_active" in form.changed_data and not obj.is_active:
+            deactivate_person(person=obj, actor=request.user)
+
     fieldsets = [
         *DjangoUserAdmin.fieldsets,
         (

@@ -223,3 +223,32 @@ def test_an_administrators_deactivation_leaves_local_roles_alone(db):
     assert not person.is_active
     assert person.has_role(Role.EDITOR)
     assert report.by == "The system"
+
+
+def test_unticking_active_in_the_users_edit_form_closes_the_doors_too(
+    client, site_admin
+):
+    leaver = make_person("lee", [Role.CLINICIAN], first_name="Lee", last_name="Leaver")
+    feed_url = reverse(
+        "meetings:calendar_feed", args=[meetings.feed_for(leaver).secret]
+    )
+    client.force_login(site_admin)
+    edit_url = reverse("wagtailusers_users:edit", args=[leaver.pk])
+    form = client.get(edit_url).context["form"]
+    data = {
+        name: value
+        for name, value in ((field.html_name, field.value()) for field in form)
+        if value not in (None, False)
+    }
+    data["groups"] = [group.pk for group in leaver.groups.all()]
+    data.pop("is_active", None)
+
+    response = client.post(edit_url, data)
+
+    assert response.status_code == 302, response.context["form"].errors
+    event = AccountEvent.objects.get(
+        subject=leaver, action=AccountEvent.Action.DEACTIVATED
+    )
+    assert response["Location"] == reverse("accounts_leaving_report", args=[event.uuid])
+    assert event.actor == site_admin
+    assert Client().get(feed_url).status_code == 404
