@@ -2,7 +2,13 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import ProfessionalIdentifier, User
+from accounts.leaving import deactivate_person
+from accounts.models import (
+    DirectoryClient,
+    DirectoryGroupRole,
+    ProfessionalIdentifier,
+    User,
+)
 
 
 class ProfessionalIdentifierInline(admin.TabularInline):
@@ -15,6 +21,13 @@ class UserAdmin(DjangoUserAdmin):
     list_display = ["username", "email", "full_name", "profession", "is_active"]
     search_fields = ["username", "email", "full_name", "npi"]
     inlines = [ProfessionalIdentifierInline]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # Unticking "Active" here is leaving too: close every door at once.
+        if change and "is_active" in form.changed_data and not obj.is_active:
+            deactivate_person(person=obj, actor=request.user)
+
     fieldsets = [
         *DjangoUserAdmin.fieldsets,
         (
@@ -34,3 +47,21 @@ class UserAdmin(DjangoUserAdmin):
             {"fields": ["birth_month", "birth_day", "board_reporting_consent_at"]},
         ),
     ]
+
+
+@admin.register(DirectoryGroupRole)
+class DirectoryGroupRoleAdmin(admin.ModelAdmin):
+    list_display = ["group", "role"]
+    search_fields = ["group"]
+
+
+@admin.register(DirectoryClient)
+class DirectoryClientAdmin(admin.ModelAdmin):
+    """Tokens are issued and revoked with manage.py scim_token; shown here only."""
+
+    list_display = ["name", "created_at", "last_used_at", "revoked_at"]
+    readonly_fields = ["name", "created_at", "last_used_at", "revoked_at"]
+    exclude = ["token_hash"]
+
+    def has_add_permission(self, request) -> bool:
+        return False

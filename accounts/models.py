@@ -92,9 +92,17 @@ class User(AbstractUser):
     @property
     def is_staff_role(self) -> bool:
         """Staff roles must use TOTP and get short idle sessions."""
-        return self.is_superuser or bool(
-            self.role_names & {r.value for r in STAFF_ROLES}
+        return (
+            self.is_superuser
+            or bool(self.role_names & {r.value for r in STAFF_ROLES})
+            or self.is_directory_person
         )
+
+    @cached_property
+    def is_directory_person(self) -> bool:
+        """Provisioned by the hospital's directory (SCIM): staff, whatever their
+        roles, since patients keep local accounts (#14)."""
+        return DirectoryAccount.objects.filter(user_id=self.pk).exists()
 
 
 class ProfessionalIdentifier(models.Model):
@@ -159,3 +167,110 @@ class DirectoryGroupRole(models.Model):
 
     def __str__(self) -> str:
         return f"{self.group} → {Role(self.role).label}"
+
+
+class DirectoryClient(models.Model):
+    """An identity provider (Entra ID, Okta, Keycloak) allowed to call /scim/v2/.
+
+    Only a SHA-256 of its bearer token is kept: `manage.py scim_token NAME` prints
+    the token once. A revoked client's token is refused (401) from that moment.
+    """
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("SCIM directory client")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DirectoryAccount(models.Model):
+    """The SCIM side of a person a directory provisioned: their last SCIM document.
+
+    The document is what the directory sent (minus what we compute: id, meta,
+    groups); the person's username, email, name and active flag are projected
+    from it onto User, which stays the one place the rest of the portal reads.
+    """
+
+    user = models.OneToOneField(
+        User, on_delete=models.CASCADE, related_name="directory_account"
+    )
+    client = models.ForeignKey(
+        DirectoryClient, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    external_id = models.CharField(max_length=255, blank=True, db_index=True)
+    document = models.JSONField(default=dict)
+    # Raised on every change: the ETag (W/"version") and meta.version.
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Directory account of {self.user}"
+
+
+class DirectoryGroup(models.Model):
+    """A group as the directory pushes it through SCIM Groups.
+
+    Its members' roles follow DirectoryGroupRole (apply_directory_groups): this
+    table holds only who is in which directory group, never roles.
+    """
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    display_name = models.CharField(max_length=255)
+    external_id = models.CharField(max_length=255, blank=True, db_index=True)
+    members = models.ManyToManyField(User, blank=True, related_name="directory_groups")
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["display_name"]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+
+class AccountEvent(models.Model):
+    """The audit trail of account-level actions (no health information here).
+
+    Deactivation writes one entry per door it closed plus one holding the whole
+    report the administrator sees; SCIM token issue and revocation are here too.
+    """
+
+    class Action(models.TextChoices):
+        DEACTIVATED = "deactivated", _("Deactivated")
+        DOOR_CLOSED = "door_closed", _("Closed a door")
+        REACTIVATED = "reactivated", _("Reactivated")
+        PROVISIONED = "provisioned", _("Provisioned by the directory")
+        TOKEN_ISSUED = "token_issued", _("Issued a SCIM token")
+        TOKEN_REVOKED = "token_revoked", _("Revoked a SCIM token")
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        User, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # The directory client when the directory acted (SCIM), else blank.
+    actor_client = models.CharField(max_length=100, blank=True)
+    subject = models.ForeignKey(
+        User, null=True, on_delete=models.PROTECT, related_name="account_events"
+    )
+    action = models.CharField(max_length=16, choices=Action.choices)
+    step = models.CharField(max_length=64, blank=True)
+    detail = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["-at"]
+        permissions = [
+            ("deactivate_person", _("Can deactivate a person (leaving)")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.step}".strip()

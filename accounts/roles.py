@@ -96,5 +96,10 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "visits.search_audit",
         "visits.review_break_glass",
     ],
-    Role.SITE_ADMINISTRATOR: [*_WAGTAIL_ADMIN, *_MEETINGS_ADMIN, *_CERTIFICATES_MANAGE],
+    Role.SITE_ADMINISTRATOR: [
+        *_WAGTAIL_ADMIN,
+        *_MEETINGS_ADMIN,
+        *_CERTIFICATES_MANAGE,
+        "accounts.deactivate_person",
+    ],
 }

@@ -59,6 +59,8 @@ urlpatterns = [
     path("courses/", include("courses.urls")),
     path("certificates/", include("certificates.urls")),
     path("visits/", include("visits.urls")),
+    # SCIM 2.0 provisioning (#14): bearer tokens from manage.py scim_token.
+    path("scim/v2/", include("accounts.scim.urls")),
 ]
 
 # Wagtail's image renditions: the only public files in media.

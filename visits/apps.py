@@ -10,6 +10,12 @@ def _after_migrate(sender, **kwargs) -> None:
     ensure_standard_catalogue()
 
 
+def _close_visit_doors(sender, *, person, actor, now, **kwargs):
+    from visits.services.leaving import close_visit_doors
+
+    return close_visit_doors(person=person, actor=actor, now=now)
+
+
 class VisitsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "visits"
@@ -17,3 +23,6 @@ class VisitsConfig(AppConfig):
 
     def ready(self) -> None:
         post_migrate.connect(_after_migrate, dispatch_uid="visits.after_migrate")
+        from accounts.leaving import person_deactivated
+
+        person_deactivated.connect(_close_visit_doors, dispatch_uid="visits.leaving")

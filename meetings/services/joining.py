@@ -138,7 +138,9 @@ def _context(
 
 def join_context(*, meeting: Meeting, user, now: datetime | None = None) -> JoinContext:
     """The room, token and rights for this signed-in person now."""
-    if not meeting.is_participant(user):
+    # A person who has left gets no new token, even through a session or a
+    # code path that slipped past sign-in (accounts.leaving).
+    if not user.is_active or not meeting.is_participant(user):
         raise NotInvited(_("You are not invited to this meeting."))
     occurrence = current_occurrence(meeting, now or timezone.now())
     moderator = meeting.is_host(user)

@@ -1,0 +1,71 @@
+"""Wagtail admin: "Deactivate (leaving)" in each person's menu of the Users listing,
+and the URLs of the confirmation and report screens (accounts.leaving_views)."""
+
+from django.shortcuts import redirect
+from django.templatetags.static import static
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.widgets.button import Button
+
+from accounts import leaving_views
+from accounts.leaving import deactivate_person
+
+_WAS_ACTIVE = "_accounts_person_was_active"
+
+
+@hooks.register("register_admin_urls")
+def register_leaving_urls():
+    return [
+        path(
+            "people/<uuid:person_uuid>/deactivate/",
+            leaving_views.deactivate,
+            name="accounts_deactivate",
+        ),
+        path(
+            "people/leaving/<uuid:event_uuid>/",
+            leaving_views.report,
+            name="accounts_leaving_report",
+        ),
+    ]
+
+
+@hooks.register("register_user_listing_buttons")
+def deactivate_button(user, request_user):
+    if (
+        not user.is_active
+        or user.pk == request_user.pk
+        or not request_user.has_perm(leaving_views.PERMISSION)
+    ):
+        return []
+    return [
+        Button(
+            _("Deactivate (leaving)"),
+            reverse("accounts_deactivate", args=[user.uuid]),
+            icon_name="warning",
+            priority=50,
+        )
+    ]
+
+
+@hooks.register("insert_global_admin_css")
+def leaving_css():
+    return format_html(
+        '<link rel="stylesheet" href="{}">', static("css/accounts_admin.css")
+    )
+
+
+# Unticking "Active" on Wagtail's user edit form is leaving too: the same doors
+# close and the administrator lands on the same report.
+@hooks.register("before_edit_user")
+def remember_whether_active(request, user):
+    setattr(request, _WAS_ACTIVE, user.is_active)
+
+
+@hooks.register("after_edit_user")
+def close_every_door_when_unticked(request, user):
+    if getattr(request, _WAS_ACTIVE, False) and not user.is_active:
+        report = deactivate_person(person=user, actor=request.user)
+        return redirect("accounts_leaving_report", event_uuid=report.event_uuid)
+    return None
