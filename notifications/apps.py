@@ -1,7 +1,20 @@
 from django.apps import AppConfig
 
 
+def _forget_devices(sender, *, person, **kwargs):
+    from notifications.services import forget_devices_of
+
+    return forget_devices_of(person=person)
+
+
 class NotificationsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "notifications"
     verbose_name = "Notifications"
+
+    def ready(self) -> None:
+        from accounts.leaving import person_deactivated
+
+        person_deactivated.connect(
+            _forget_devices, dispatch_uid="notifications.leaving"
+        )

@@ -26,9 +26,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django_q.tasks import async_task
 from pywebpush import WebPushException, webpush
 
+from accounts.leaving import ClosedDoor, LeavingSteps
 from notifications.models import PushMessage, PushSubscription, PushTopic
 from notifications.vapid import signing_key
 
@@ -270,3 +272,24 @@ def delete_old_pushes(*, now: datetime | None = None) -> int:
         created_at__lt=now - timedelta(days=1)
     )
     return old.delete()[0]
+
+
+def forget_devices_of(*, person) -> LeavingSteps:
+    """Leaving (accounts.leaving): the person's devices get nothing more, and what
+    was still owed to them is dropped with the subscriptions."""
+    _total, by_model = PushSubscription.objects.filter(user=person).delete()
+    count = by_model.get("notifications.PushSubscription", 0)
+    return LeavingSteps(
+        doors=[
+            ClosedDoor(
+                step="push_devices",
+                count=count,
+                summary=ngettext(
+                    "%(count)d device stopped getting notifications.",
+                    "%(count)d devices stopped getting notifications.",
+                    count,
+                )
+                % {"count": count},
+            )
+        ]
+    )

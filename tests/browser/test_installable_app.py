@@ -95,6 +95,7 @@ def test_a_patient_installs_the_app_but_no_visit_page_is_kept(
     ))  # fmt: skip
     assert manifest["start_url"] == "/visits/"
     page.get_by_role("link", name="My visits").first.click()
+    assert installability_errors(page) == []  # the patient's home in the app
     page.get_by_role("link", name=visit.visit_type.name).first.click()
     visit_url = page.url
     expect(page.get_by_role("heading", level=1)).to_contain_text(visit.visit_type.name)

@@ -10,6 +10,7 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
+from accounts.leaving import deactivate_person
 from accounts.roles import Role
 from notifications import topics
 from notifications.models import PushMessage, PushSubscription
@@ -202,4 +203,20 @@ def test_two_workers_send_each_push_once(push_service):
     assert sum(result["sent"] for result in results) == 5
     assert sorted(r.path for r in push_service.received) == [
         f"/push/d{i}" for i in range(5)
+    ]
+
+
+def test_leaving_stops_every_device_of_that_person(push_service, clinician, patient):
+    _subscribe(
+        push_service, "leaver", user=clinician, chosen=[topics.MEETING_REMINDERS]
+    )
+    _subscribe(push_service, "stays", user=patient)
+
+    report = deactivate_person(person=clinician)
+
+    assert [door.summary for door in report.doors if door.step == "push_devices"] == [
+        "1 device stopped getting notifications."
+    ]
+    assert [s.endpoint for s in PushSubscription.objects.all()] == [
+        push_service.endpoint("stays")
     ]
