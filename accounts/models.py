@@ -159,3 +159,23 @@ class DirectoryGroupRole(models.Model):
 
     def __str__(self) -> str:
         return f"{self.group} → {Role(self.role).label}"
+
+
+class UsedSingleSignOnAssertion(models.Model):
+    """A SAML assertion already turned into a sign-in (#14).
+
+    The unique constraint makes a replayed assertion fail even when two workers
+    receive it at once; rows past `expires_at` can never be accepted again anyway
+    (python3-saml refuses them) and may be deleted.
+    """
+
+    provider = models.CharField(max_length=40)
+    assertion_id = models.CharField(max_length=255)
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider", "assertion_id"], name="one_use_per_assertion"
+            )
+        ]

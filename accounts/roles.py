@@ -93,5 +93,14 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "visits.search_audit",
         "visits.review_break_glass",
     ],
-    Role.SITE_ADMINISTRATOR: [*_WAGTAIL_ADMIN, *_MEETINGS_ADMIN, *_CERTIFICATES_MANAGE],
+    Role.SITE_ADMINISTRATOR: [
+        *_WAGTAIL_ADMIN,
+        *_MEETINGS_ADMIN,
+        *_CERTIFICATES_MANAGE,
+        # Which directory groups grant which roles (single sign-on, SCIM; #14).
+        "accounts.view_directorygrouprole",
+        "accounts.add_directorygrouprole",
+        "accounts.change_directorygrouprole",
+        "accounts.delete_directorygrouprole",
+    ],
 }

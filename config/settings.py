@@ -9,6 +9,7 @@ real services; production differs only by environment. Every variable is listed 
 import sys
 from pathlib import Path
 
+from config.sso import read_sso_environment
 from config.env import (
     ConfigError,
     env_bool,
@@ -86,6 +87,9 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "allauth.socialaccount.providers.saml",
     "csp",
     # Queue and the mail outbox
     "django_q",
@@ -244,6 +248,22 @@ MFA_REQUIRED_PATH_PREFIXES = [
     "/courses/",
     "/staff/",
 ]
+# --- Staff single sign-on (OpenID Connect, SAML 2.0), docs/decisions/0017 --------
+SOCIALACCOUNT_PROVIDERS, SSO_PROVIDERS, SSO_CONFIGURATION_PROBLEMS = (
+    read_sso_environment()
+)
+SOCIALACCOUNT_ADAPTER = "accounts.sso.SingleSignOnAdapter"
+# Every staff member's first sign-in through the directory makes their account
+# (just in time); the directory vouches for the address and the person.
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_ONLY = False
+# The sign-in page posts to the provider's login URL (a GET could be forged).
+SOCIALACCOUNT_LOGIN_ON_GET = False
+
 STAFF_SESSION_IDLE_MINUTES = env_int("STAFF_SESSION_IDLE_MINUTES", 30, minimum=1)
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60 * 12, minimum=300)
 
