@@ -10,8 +10,11 @@ multi-factor authentication (docs/decisions/0017).
 """
 
 import logging
+import time
 from datetime import UTC, datetime, timedelta
 
+from allauth.account import app_settings as account_settings
+from allauth.account.models import EmailAddress
 from allauth.account.signals import user_logged_in
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.mfa.stages import AuthenticateStage
@@ -32,6 +35,7 @@ logger = logging.getLogger(__name__)
 
 # Set at sign-in; StaffMFARequiredMiddleware trusts the provider's second factor.
 SESSION_MFA_BY_PROVIDER = "sso_mfa_by_provider"
+SESSION_SIGNED_IN_BY_DIRECTORY_AT = "sso_signed_in_at"
 _AUTHN_CONTEXTS = "_authn_context_class_refs"
 
 
@@ -129,10 +133,19 @@ class OneUseSAMLProvider(SAMLProvider):
     each assertion once: python3-saml checks signature, audience, recipient and
     time window but remembers nothing between requests."""
 
+    # allauth finds a provider's URLs next to its class: keep allauth's.
+    package = "allauth.socialaccount.providers.saml"
+
     def extract_extra_data(self, data):
         extra = dict(super().extract_extra_data(data))
         extra[_AUTHN_CONTEXTS] = list(data.get_last_authn_contexts() or [])
         return extra
+
+    def extract_email_addresses(self, data):
+        # A signed, in-time assertion from the configured provider vouches for
+        # the address, so a staff member's local account is linked by it.
+        email = self._extract(data).get("email")
+        return [EmailAddress(email=email, verified=True, primary=True)] if email else []
 
     def sociallogin_from_response(self, request, response):
         not_on_or_after = response.get_last_assertion_not_on_or_after()
@@ -154,12 +167,6 @@ class OneUseSAMLProvider(SAMLProvider):
 
 
 class SingleSignOnAdapter(DefaultSocialAccountAdapter):
-    def get_provider(self, request, provider, client_id=None):
-        found = super().get_provider(request, provider, client_id=client_id)
-        if type(found) is SAMLProvider:
-            return OneUseSAMLProvider(request, app=found.app)
-        return found
-
     def is_open_for_signup(self, request, sociallogin) -> bool:
         # Staff accounts are made just in time; the directory decides who is staff.
         return True
@@ -178,7 +185,9 @@ class SingleSignOnAdapter(DefaultSocialAccountAdapter):
             raise ImmediateHttpResponse(
                 refusal(request, _("this identity provider is not configured."))
             )
-        email = _first(claims_of(sociallogin), _config_of(sociallogin)["claims"]["email"])
+        email = _first(
+            claims_of(sociallogin), _config_of(sociallogin)["claims"]["email"]
+        )
         if not (email or sociallogin.user.email):
             raise ImmediateHttpResponse(
                 refusal(request, _("the identity provider sent no email address."))
@@ -196,6 +205,8 @@ class SingleSignOnAdapter(DefaultSocialAccountAdapter):
                     ),
                 )
             )
+        if user.pk:
+            apply_directory_roles(sociallogin)
 
     def populate_user(self, request, sociallogin, data):
         user = super().populate_user(request, sociallogin, data)
@@ -228,6 +239,7 @@ class SingleSignOnAdapter(DefaultSocialAccountAdapter):
         user = super().save_user(request, sociallogin, form=form)
         # The directory vouches for its own addresses.
         user.emailaddress_set.filter(email__iexact=user.email).update(verified=True)
+        apply_directory_roles(sociallogin)
         return user
 
 
@@ -242,14 +254,10 @@ class DirectoryMFAAwareAuthenticateStage(AuthenticateStage):
         return super()._should_handle(request)
 
 
-@receiver(user_logged_in, dispatch_uid="accounts.sso.apply_directory")
-def _apply_directory_at_sign_in(sender, request, user, **kwargs) -> None:
-    sociallogin = kwargs.get("sociallogin")
-    request.session[SESSION_MFA_BY_PROVIDER] = bool(
-        sociallogin is not None and asserted_mfa(sociallogin)
-    )
-    if sociallogin is None:
-        return
+def apply_directory_roles(sociallogin: SocialLogin) -> None:
+    """The roles the directory grants today, before anything reads them (the
+    landing page, the TOTP rule)."""
+    user = sociallogin.user
     added, removed = apply_directory_groups(
         user=user, group_names=directory_groups(sociallogin)
     )
@@ -260,3 +268,23 @@ def _apply_directory_at_sign_in(sender, request, user, **kwargs) -> None:
             sorted(role.value for role in added),
             sorted(role.value for role in removed),
         )
+
+
+@receiver(user_logged_in, dispatch_uid="accounts.sso.remember_provider_mfa")
+def _remember_provider_mfa(sender, request, user, **kwargs) -> None:
+    sociallogin = kwargs.get("sociallogin")
+    request.session[SESSION_MFA_BY_PROVIDER] = bool(
+        sociallogin is not None and asserted_mfa(sociallogin)
+    )
+    if sociallogin is not None:
+        request.session[SESSION_SIGNED_IN_BY_DIRECTORY_AT] = time.time()
+    else:
+        request.session.pop(SESSION_SIGNED_IN_BY_DIRECTORY_AT, None)
+
+
+def signed_in_by_directory_moments_ago(request) -> bool:
+    """Within allauth's reauthentication window of a single sign-on."""
+    signed_in_at = request.session.get(SESSION_SIGNED_IN_BY_DIRECTORY_AT)
+    return signed_in_at is not None and (
+        time.time() - signed_in_at < account_settings.REAUTHENTICATION_TIMEOUT
+    )

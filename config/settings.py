@@ -9,7 +9,6 @@ real services; production differs only by environment. Every variable is listed 
 import sys
 from pathlib import Path
 
-from config.sso import read_sso_environment
 from config.env import (
     ConfigError,
     env_bool,
@@ -21,6 +20,7 @@ from config.env import (
     env_str,
     env_timezone,
 )
+from config.sso import read_sso_environment
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))

@@ -115,8 +115,7 @@ def read_sso_environment(environ=os.environ) -> tuple[dict, list[dict], list[str
                 "protocol": protocol,
                 "label": get("LABEL"),
                 "groups_claim": get("GROUPS_CLAIM", DEFAULT_GROUPS_CLAIM[protocol]),
-                "mfa_values": _list(get("MFA_VALUES"))
-                or list(DEFAULT_MFA_VALUES),
+                "mfa_values": _list(get("MFA_VALUES")) or list(DEFAULT_MFA_VALUES),
                 "claims": claims,
             }
         )
@@ -150,9 +149,9 @@ def read_sso_environment(environ=os.environ) -> tuple[dict, list[dict], list[str
                     "name": get("LABEL"),
                     "settings": {
                         "idp": idp,
-                        "sp": {"entity_id": get("SP_ENTITY_ID")} if get(
-                            "SP_ENTITY_ID"
-                        ) else {},
+                        "sp": {"entity_id": get("SP_ENTITY_ID")}
+                        if get("SP_ENTITY_ID")
+                        else {},
                         "attribute_mapping": {
                             "uid": get("CLAIM_UID", "")
                             or "urn:oasis:names:tc:SAML:attribute:subject-id",
@@ -175,9 +174,13 @@ def read_sso_environment(environ=os.environ) -> tuple[dict, list[dict], list[str
                     },
                 }
             )
-    socialaccount_providers = {}
-    if openid_apps:
-        socialaccount_providers["openid_connect"] = {"APPS": openid_apps}
-    if saml_apps:
-        socialaccount_providers["saml"] = {"APPS": saml_apps}
+    socialaccount_providers = {
+        "openid_connect": {"APPS": openid_apps},
+        # allauth's SAML provider, plus the authentication context and a refusal
+        # of replayed assertions (python3-saml remembers nothing between requests).
+        "saml": {
+            "APPS": saml_apps,
+            "provider_class": "accounts.sso.OneUseSAMLProvider",
+        },
+    }
     return socialaccount_providers, providers, problems
