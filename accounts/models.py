@@ -179,3 +179,6 @@ class UsedSingleSignOnAssertion(models.Model):
                 fields=["provider", "assertion_id"], name="one_use_per_assertion"
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.provider}: {self.assertion_id}"

@@ -90,7 +90,9 @@ def saml_provider(live_server, tmp_path_factory, request):
             "IDP_CERT": str(cert_path),
             "IDP_OTHER_KEY": str(other_key),
             "IDP_OTHER_CERT": str(other_cert),
-            "IDP_SP_METADATA_URL": f"{live_server.url}/accounts/saml/{SAML_ID}/metadata/",
+            "IDP_SP_METADATA_URL": (
+                f"{live_server.url}/accounts/saml/{SAML_ID}/metadata/"
+            ),
         },
         f"{provider.base_url}/",
         folder / "idp.log",
