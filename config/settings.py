@@ -20,7 +20,7 @@ from config.env import (
     env_str,
     env_timezone,
 )
-from config.sso import read_sso_environment
+from config.sso import form_action_origins, read_sso_environment
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
@@ -415,7 +415,8 @@ CONTENT_SECURITY_POLICY = {
         "font-src": ["'self'"],
         "object-src": ["'none'"],
         "base-uri": ["'self'"],
-        "form-action": ["'self'"],
+        # Plus each single sign-on provider's origin (config/sso.py).
+        "form-action": ["'self'", *form_action_origins(SSO_PROVIDERS)],
         "frame-ancestors": ["'none'"],
     },
 }

@@ -22,6 +22,7 @@ check ops.E010 rather than stopping start-up, so the message can say what to fix
 
 import os
 import re
+from urllib.parse import urlsplit
 
 PROTOCOLS = {"oidc", "saml"}
 
@@ -71,6 +72,10 @@ def _pem_body(raw: str) -> str:
     return "".join(line for line in lines if line and not line.startswith("-----"))
 
 
+def form_action_origins(providers: list[dict]) -> list[str]:
+    return sorted({provider["origin"] for provider in providers})
+
+
 def read_sso_environment(environ=os.environ) -> tuple[dict, list[dict], list[str]]:
     """Return (SOCIALACCOUNT_PROVIDERS, SSO_PROVIDERS, problems)."""
     openid_apps, saml_apps, providers, problems = [], [], [], []
@@ -109,9 +114,14 @@ def read_sso_environment(environ=os.environ) -> tuple[dict, list[dict], list[str
             field: get("CLAIM_" + field.upper(), default)
             for field, default in defaults.items()
         }
+        # The sign-in button's form is redirected to the provider: CSP form-action
+        # must allow its origin.
+        address = get("ISSUER") or get("IDP_SSO_URL") or get("IDP_METADATA_URL")
+        parts = urlsplit(address)
         providers.append(
             {
                 "id": provider_id,
+                "origin": f"{parts.scheme}://{parts.netloc}",
                 "protocol": protocol,
                 "label": get("LABEL"),
                 "groups_claim": get("GROUPS_CLAIM", DEFAULT_GROUPS_CLAIM[protocol]),

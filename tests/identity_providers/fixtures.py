@@ -2,9 +2,11 @@
 processes, once per module), and the portal configured to trust them through the
 same environment variables production uses (config/sso.py)."""
 
+import copy
+
 import pytest
 
-from config.sso import read_sso_environment
+from config.sso import form_action_origins, read_sso_environment
 from tests.identity_providers.processes import (
     free_port,
     key_and_certificate,
@@ -119,3 +121,6 @@ def configure_portal(settings, *providers: LiveProvider) -> None:
     assert problems == []
     settings.SOCIALACCOUNT_PROVIDERS = socialaccount
     settings.SSO_PROVIDERS = sso
+    policy = copy.deepcopy(settings.CONTENT_SECURITY_POLICY)
+    policy["DIRECTIVES"]["form-action"] = ["'self'", *form_action_origins(sso)]
+    settings.CONTENT_SECURITY_POLICY = policy
