@@ -113,7 +113,9 @@ def test_first_oidc_sign_in_makes_the_account_and_later_follows_the_directory(
     # Still signed in at the provider: no password there, and back at the portal
     # the staff TOTP rule applies, since the provider asserted no second factor.
     page.wait_for_url(f"{portal.url}/accounts/2fa/totp/activate/")
-    expect(page.get_by_text("Staff accounts must use two-factor authentication")).to_be_visible()
+    expect(
+        page.get_by_text("Staff accounts must use two-factor authentication")
+    ).to_be_visible()
     dana = User.objects.get(pk=dana.pk)
     assert dana.role_names == {"clinician"}
 
