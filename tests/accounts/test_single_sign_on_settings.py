@@ -2,6 +2,7 @@
 for a half-configured provider (ops.E010), and the sign-in page's buttons."""
 
 import pytest
+from lxml import etree
 from django.core.management import call_command
 from django.core.management.base import SystemCheckError
 
@@ -103,3 +104,21 @@ def test_sign_in_page_shows_one_labelled_button_per_provider(client, db, setting
 def test_without_providers_the_sign_in_page_has_no_staff_section(client, db):
     page = client.get("/accounts/login/").content.decode()
     assert "sign in with your organisation" not in page
+
+
+def test_saml_service_provider_metadata_is_published_and_asks_for_signatures(
+    client, db, settings
+):
+    socialaccount, providers, _ = read_sso_environment(ENTRA_SAML)
+    settings.SOCIALACCOUNT_PROVIDERS = socialaccount
+    settings.SSO_PROVIDERS = providers
+    answer = client.get("/accounts/saml/entra/metadata/")
+    assert answer.status_code == 200
+    metadata = etree.fromstring(answer.content)
+    names = {"md": "urn:oasis:names:tc:SAML:2.0:metadata"}
+    assert metadata.get("entityID") == "http://testserver/accounts/saml/entra/metadata/"
+    (descriptor,) = metadata.findall("md:SPSSODescriptor", names)
+    assert descriptor.get("WantAssertionsSigned") == "true"
+    (acs,) = descriptor.findall("md:AssertionConsumerService", names)
+    assert acs.get("Location") == "http://testserver/accounts/saml/entra/acs/"
+    assert acs.get("Binding") == "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST"
