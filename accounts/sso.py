@@ -22,9 +22,11 @@ from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from allauth.socialaccount.models import SocialLogin
 from allauth.socialaccount.providers.saml.provider import SAMLProvider
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.dispatch import receiver
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import Profession
 from accounts.roles import Role
@@ -110,13 +112,13 @@ def refusal(request, reason: str, *, status: int = 403):
 
 # python3-saml's reasons, in words a person can act on.
 _SAML_REASONS = [
-    ("not signed", _("the identity provider's answer was not signed.")),
-    ("signature", _("the identity provider's signature did not check out.")),
-    ("audience", _("the answer was meant for another application.")),
-    ("expired", _("the answer had expired.")),
-    ("timestamp", _("the answer was outside its time window.")),
-    ("recipient", _("the answer was addressed to another address.")),
-    ("destination", _("the answer was addressed to another address.")),
+    ("not signed", gettext_lazy("the identity provider's answer was not signed.")),
+    ("signature", gettext_lazy("the identity provider's signature did not check out.")),
+    ("audience", gettext_lazy("the answer was meant for another application.")),
+    ("expired", gettext_lazy("the answer had expired.")),
+    ("timestamp", gettext_lazy("the answer was outside its time window.")),
+    ("recipient", gettext_lazy("the answer was addressed to another address.")),
+    ("destination", gettext_lazy("the answer was addressed to another address.")),
 ]
 
 
@@ -124,7 +126,7 @@ def _plain_reason(technical: str) -> str:
     lowered = technical.lower()
     for needle, reason in _SAML_REASONS:
         if needle in lowered:
-            return reason
+            return str(reason)
     return _("the identity provider's answer could not be accepted.")
 
 
@@ -225,11 +227,13 @@ class SingleSignOnAdapter(DefaultSocialAccountAdapter):
         )
         user.full_name = full_name[:200]
         zone = _first(claims, names["time_zone"])
-        try:
-            validate_time_zone(zone)
-            user.time_zone = zone or user.time_zone
-        except Exception:  # noqa: BLE001 - a bad claim keeps the default zone
-            logger.info("Ignored a time-zone claim that is not an IANA zone")
+        if zone:
+            try:
+                validate_time_zone(zone)
+                user.time_zone = zone
+            except ValidationError:
+                # A zone the portal cannot show times in keeps the default.
+                logger.info("Ignored a time-zone claim that is not an IANA zone")
         profession = _first(claims, names["profession"]).lower()
         if profession in Profession.values:
             user.profession = profession

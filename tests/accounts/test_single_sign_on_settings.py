@@ -2,9 +2,9 @@
 for a half-configured provider (ops.E010), and the sign-in page's buttons."""
 
 import pytest
-from lxml import etree
 from django.core.management import call_command
 from django.core.management.base import SystemCheckError
+from lxml import etree
 
 from config.sso import form_action_origins, read_sso_environment
 from ops.checks import check_single_sign_on
