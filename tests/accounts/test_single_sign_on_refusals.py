@@ -18,7 +18,11 @@ from tests.identity_providers.fixtures import (
     saml_provider,  # noqa: F401 - fixture
 )
 
-SAML_PEOPLE = {"rivera": person("rivera", name="Ana Rivera", groups=["TC-Clinicians"])}
+SAML_PEOPLE = {
+    "rivera": person("rivera", name="Ana Rivera", groups=["TC-Clinicians"]),
+    # A directory entry sharing a patient's address (the patient persona's).
+    "patient": person("patient", email="patient@example.org", groups=["TC-Clinicians"]),
+}
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -40,7 +44,9 @@ def _hidden_fields(page: str) -> dict:
     }
 
 
-def saml_answer(portal, provider) -> tuple[requests.Session, str, dict]:
+def saml_answer(
+    portal, provider, username: str = "rivera"
+) -> tuple[requests.Session, str, dict]:
     """Start sign-in at the portal, sign in at the provider; return the browser
     session, the portal's ACS address and the provider's signed answer."""
     browser = requests.Session()
@@ -58,7 +64,7 @@ def saml_answer(portal, provider) -> tuple[requests.Session, str, dict]:
         f"{provider.base_url}/sso",
         data={
             **_hidden_fields(form),
-            "username": "rivera",
+            "username": username,
             "password": DIRECTORY_PASSWORD,
         },
     ).text
@@ -116,3 +122,17 @@ def test_a_replayed_answer_is_refused(portal, saml_provider):  # noqa: F811
     assert replay.status_code == 403
     assert "had already been used" in replay.text
     assert not User.objects.filter(email="rivera@hospital.example").exists()
+
+
+def test_a_patient_account_is_never_taken_over_by_the_directory(
+    portal,
+    saml_provider,  # noqa: F811
+    patient,
+):
+    browser, acs, fields = saml_answer(portal, saml_provider, username="patient")
+    answer = browser.post(acs, data=fields)
+    assert answer.status_code == 403
+    assert "belongs to a patient account" in answer.text
+    patient.refresh_from_db()
+    assert patient.role_names == {"patient"}
+    assert not patient.socialaccount_set.exists()
