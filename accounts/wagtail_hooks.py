@@ -3,12 +3,19 @@
 
 from django.utils.translation import gettext_lazy
 from wagtail import hooks
+from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from accounts.models import DirectoryGroupRole
 
 
+class DirectoryGroupRoleIndexView(generic.IndexView):
+    # "Add directory group mapping" crowds the title out of a phone's header.
+    add_item_label = gettext_lazy("Add a group")
+
+
 class DirectoryGroupRoleViewSet(ModelViewSet):
+    index_view_class = DirectoryGroupRoleIndexView
     model = DirectoryGroupRole
     name = "directory_group_roles"
     url_prefix = "directory-groups"
