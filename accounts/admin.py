@@ -5,7 +5,6 @@ from django.utils.translation import gettext_lazy as _
 from accounts.leaving import deactivate_person
 from accounts.models import (
     DirectoryClient,
-    DirectoryGroupRole,
     ProfessionalIdentifier,
     User,
 )
@@ -47,12 +46,6 @@ class UserAdmin(DjangoUserAdmin):
             {"fields": ["birth_month", "birth_day", "board_reporting_consent_at"]},
         ),
     ]
-
-
-@admin.register(DirectoryGroupRole)
-class DirectoryGroupRoleAdmin(admin.ModelAdmin):
-    list_display = ["group", "role"]
-    search_fields = ["group"]
 
 
 @admin.register(DirectoryClient)

@@ -20,3 +20,5 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         post_migrate.connect(_sync_roles_after_migrate, dispatch_uid="accounts.roles")
+        # Registers the sign-in receiver that applies directory groups (#14).
+        from accounts import sso  # noqa: F401

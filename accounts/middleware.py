@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from accounts import local_time
 from accounts.services import has_totp
+from accounts.sso import SESSION_MFA_BY_PROVIDER
 
 _LAST_SEEN_KEY = "staff_last_seen"
 # Writing the session on every request costs a write per page view; a minute of
@@ -54,6 +55,7 @@ class StaffMFARequiredMiddleware:
             user.is_authenticated
             and request.path.startswith(tuple(settings.MFA_REQUIRED_PATH_PREFIXES))
             and user.is_staff_role
+            and not request.session.get(SESSION_MFA_BY_PROVIDER)
             and not has_totp(user)
         ):
             messages.warning(

@@ -274,3 +274,26 @@ class AccountEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} {self.step}".strip()
+
+
+class UsedSingleSignOnAssertion(models.Model):
+    """A SAML assertion already turned into a sign-in (#14).
+
+    The unique constraint makes a replayed assertion fail even when two workers
+    receive it at once; rows past `expires_at` can never be accepted again anyway
+    (python3-saml refuses them) and may be deleted.
+    """
+
+    provider = models.CharField(max_length=40)
+    assertion_id = models.CharField(max_length=255)
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider", "assertion_id"], name="one_use_per_assertion"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.provider}: {self.assertion_id}"

@@ -101,5 +101,10 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         *_MEETINGS_ADMIN,
         *_CERTIFICATES_MANAGE,
         "accounts.deactivate_person",
+        # Which directory groups grant which roles (single sign-on, SCIM; #14).
+        "accounts.view_directorygrouprole",
+        "accounts.add_directorygrouprole",
+        "accounts.change_directorygrouprole",
+        "accounts.delete_directorygrouprole",
     ],
 }

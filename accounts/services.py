@@ -5,14 +5,15 @@ knows about the apps above accounts.
 """
 
 from collections.abc import Iterable
+from datetime import datetime
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP
 from django.contrib.auth.models import Group, Permission
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
-from accounts.models import DirectoryGroupRole, User
+from accounts.models import DirectoryGroupRole, UsedSingleSignOnAssertion, User
 from accounts.roles import ROLE_PERMISSIONS, Role
 
 
@@ -111,3 +112,23 @@ def apply_directory_groups(
         user.groups.remove(*Group.objects.filter(name__in={r.value for r in removed}))
         user.__dict__.pop("role_names", None)
     return added, removed
+
+
+def use_single_sign_on_assertion(
+    *, provider: str, assertion_id: str, expires_at: datetime
+) -> bool:
+    """Record a SAML assertion as used; False when it was used before (a replay).
+
+    Called by accounts.sso for every signed, in-time assertion. The unique
+    constraint decides, so two workers given the same assertion cannot both win.
+    """
+    if not assertion_id:
+        return False
+    try:
+        with transaction.atomic():
+            UsedSingleSignOnAssertion.objects.create(
+                provider=provider, assertion_id=assertion_id, expires_at=expires_at
+            )
+    except IntegrityError:
+        return False
+    return True

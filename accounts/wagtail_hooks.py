@@ -1,16 +1,22 @@
-"""Wagtail admin: "Deactivate (leaving)" in each person's menu of the Users listing,
-and the URLs of the confirmation and report screens (accounts.leaving_views)."""
+"""Accounts in the Wagtail admin: "Deactivate (leaving)" in each person's menu of the
+Users listing with its confirmation and report screens (accounts.leaving_views), and
+the table that turns directory groups into roles (#14), edited by site
+administrators, applied at every single sign-on and by SCIM."""
 
 from django.shortcuts import redirect
 from django.templatetags.static import static
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.views import generic
+from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import Button
 
 from accounts import leaving_views
 from accounts.leaving import deactivate_person
+from accounts.models import DirectoryGroupRole
 
 _WAS_ACTIVE = "_accounts_person_was_active"
 
@@ -69,3 +75,30 @@ def close_every_door_when_unticked(request, user):
         report = deactivate_person(person=user, actor=request.user)
         return redirect("accounts_leaving_report", event_uuid=report.event_uuid)
     return None
+
+
+class DirectoryGroupRoleIndexView(generic.IndexView):
+    # "Add directory group mapping" crowds the title out of a phone's header.
+    add_item_label = gettext_lazy("Add a group")
+
+
+class DirectoryGroupRoleViewSet(ModelViewSet):
+    index_view_class = DirectoryGroupRoleIndexView
+    model = DirectoryGroupRole
+    name = "directory_group_roles"
+    url_prefix = "directory-groups"
+    icon = "group"
+    menu_label = gettext_lazy("Directory groups")
+    add_to_admin_menu = True
+    menu_order = 900
+    list_display = ["group", "role"]
+    list_filter = ["role"]
+    search_fields = ["group"]
+    form_fields = ["group", "role"]
+    copy_view_enabled = False
+    inspect_view_enabled = False
+
+
+@hooks.register("register_admin_viewset")
+def register_directory_group_roles():
+    return DirectoryGroupRoleViewSet()

@@ -20,6 +20,7 @@ from config.env import (
     env_str,
     env_timezone,
 )
+from config.sso import form_action_origins, read_sso_environment
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
@@ -87,6 +88,9 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "allauth.socialaccount.providers.saml",
     "csp",
     # Queue and the mail outbox
     "django_q",
@@ -245,6 +249,22 @@ MFA_REQUIRED_PATH_PREFIXES = [
     "/courses/",
     "/staff/",
 ]
+# --- Staff single sign-on (OpenID Connect, SAML 2.0), docs/decisions/0017 --------
+SOCIALACCOUNT_PROVIDERS, SSO_PROVIDERS, SSO_CONFIGURATION_PROBLEMS = (
+    read_sso_environment()
+)
+SOCIALACCOUNT_ADAPTER = "accounts.sso.SingleSignOnAdapter"
+# Every staff member's first sign-in through the directory makes their account
+# (just in time); the directory vouches for the address and the person.
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_ONLY = False
+# The sign-in page posts to the provider's login URL (a GET could be forged).
+SOCIALACCOUNT_LOGIN_ON_GET = False
+
 STAFF_SESSION_IDLE_MINUTES = env_int("STAFF_SESSION_IDLE_MINUTES", 30, minimum=1)
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60 * 12, minimum=300)
 
@@ -399,7 +419,8 @@ CONTENT_SECURITY_POLICY = {
         "font-src": ["'self'"],
         "object-src": ["'none'"],
         "base-uri": ["'self'"],
-        "form-action": ["'self'"],
+        # Plus each single sign-on provider's origin (config/sso.py).
+        "form-action": ["'self'", *form_action_origins(SSO_PROVIDERS)],
         "frame-ancestors": ["'none'"],
     },
 }
@@ -574,7 +595,7 @@ REST_FRAMEWORK = {"DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRen
 
 # --- notifications (Web Push) ---
 # PEM of the P-256 private key that signs our pushes (VAPID). Empty in development:
-# notifications.vapid makes one in VAR_DIR. Required when DEBUG is off (ops.E010).
+# notifications.vapid makes one in VAR_DIR. Required when DEBUG is off (ops.E011).
 WEBPUSH_VAPID_PRIVATE_KEY = env_str("WEBPUSH_VAPID_PRIVATE_KEY").replace("\\n", "\n")
 # Who push services may contact about our traffic (a mailto: or https: URL).
 WEBPUSH_VAPID_SUBJECT = env_str("WEBPUSH_VAPID_SUBJECT", "mailto:it@telecampus.example")

@@ -149,7 +149,7 @@ def check_web_push_key(app_configs, **kwargs) -> list[Error]:
             hint="Make one with `openssl ecparam -name prime256v1 -genkey -noout | "
             "openssl pkcs8 -topk8 -nocrypt` and keep it: a new key invalidates "
             "every device's subscription.",
-            id="ops.E010",
+            id="ops.E011",
         )
     ]
 
@@ -195,3 +195,18 @@ def check_base_url(app_configs=None, **kwargs) -> list[Error]:
             )
         ]
     return []
+
+
+@register(Tags.security)
+def check_single_sign_on(app_configs=None, **kwargs) -> list[Error]:
+    # config/sso.py leaves a half-described identity provider out (no button, no
+    # sign-in) and lists what is missing; say so at start-up, in every mode.
+    return [
+        Error(
+            f"Single sign-on is configured incompletely: {problem}",
+            hint="See README, 'Staff single sign-on', for each provider's variables, "
+            "or remove the provider from SSO_PROVIDERS.",
+            id="ops.E010",
+        )
+        for problem in settings.SSO_CONFIGURATION_PROBLEMS
+    ]

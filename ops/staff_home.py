@@ -252,6 +252,10 @@ def site_admin_panels(user) -> list[Panel]:
             title=_("Site administration"),
             actions=[
                 Link(_("Open the admin"), reverse("wagtailadmin_home")),
+                Link(
+                    _("Directory groups and roles"),
+                    reverse("directory_group_roles:index"),
+                ),
                 Link(_("Repairs (Django admin)"), reverse("admin:index")),
             ],
         )

@@ -122,8 +122,8 @@ def test_production_settings_pass_check_deploy():
         ("JITSI_WEBHOOK_SECRET", "", "ops.E005", "JITSI_WEBHOOK_SECRET is not set"),
         ("CERTIFICATES_SIGNING_KEY", "", "ops.E006", "CERTIFICATES_SIGNING_KEY"),
         ("CERTIFICATES_SIGNING_KEY", "not a key", "ops.E007", "cannot be used"),
-        ("WEBPUSH_VAPID_PRIVATE_KEY", "", "ops.E010", "no push notification"),
-        ("WEBPUSH_VAPID_PRIVATE_KEY", ed25519_pem(), "ops.E010", "not a P-256"),
+        ("WEBPUSH_VAPID_PRIVATE_KEY", "", "ops.E011", "no push notification"),
+        ("WEBPUSH_VAPID_PRIVATE_KEY", ed25519_pem(), "ops.E011", "not a P-256"),
     ],
 )
 def test_check_deploy_names_each_missing_production_secret(
@@ -139,7 +139,7 @@ def test_check_deploy_lists_every_missing_secret_at_once():
     bare = {k: v for k, v in PRODUCTION.items() if k not in PRODUCTION_SECRETS}
     result = manage("check", "--deploy", **bare, EMAIL_URL="file:///tmp/mail")
     assert result.returncode == 1
-    for error_id in ("ops.E001", "ops.E002", "ops.E005", "ops.E006", "ops.E010"):
+    for error_id in ("ops.E001", "ops.E002", "ops.E005", "ops.E006", "ops.E011"):
         assert f"({error_id})" in result.stderr, result.stderr
 
 
