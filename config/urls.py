@@ -38,6 +38,9 @@ urlpatterns = [
     path("courses/", include("courses.urls")),
     path("certificates/", include("certificates.urls")),
     path("visits/", include("visits.urls")),
+    # Patients' apps (issue 16): the SMART authorization server and the FHIR API.
+    path("oauth/", include("visits.smart.oauth_urls", namespace="oauth2_provider")),
+    path("fhir/r4/", include("visits.smart.urls")),
 ]
 
 # Wagtail's image renditions: the only public files in media.

@@ -2,9 +2,11 @@
 
 Resources: Patient, Practitioner, Appointment, Encounter (class VR), Observation
 (blood-pressure panel and heart rate, UCUM units), Consent, DocumentReference,
-ServiceRequest (referrals) and MedicationRequest (refills). Every reference is a
-urn:uuid: that resolves to an entry's fullUrl. Called by the export_fhir command
-and the authenticated export view; both audit the export.
+ServiceRequest (referrals) and MedicationRequest (refills). In the export every
+reference is a urn:uuid: that resolves to an entry's fullUrl; the SMART API
+(visits.smart) builds the same resources with relative references (`link`).
+Called by the export_fhir command, the authenticated export view and the FHIR
+REST API; all audit.
 """
 
 import base64
@@ -29,6 +31,7 @@ UCUM = "http://unitsofmeasure.org"
 ACT_CODE = "http://terminology.hl7.org/CodeSystem/v3-ActCode"
 OBSERVATION_CATEGORY = "http://terminology.hl7.org/CodeSystem/observation-category"
 NPI = "http://hl7.org/fhir/sid/us-npi"
+US_CORE = "http://hl7.org/fhir/us/core/StructureDefinition"
 EXPORT_NAMESPACE = uuid.UUID("5b0f1c3e-8d7a-4c52-9a61-2f4e3b7d9c10")
 
 APPOINTMENT_STATUS = {
@@ -67,7 +70,7 @@ def _quantity(value: int, unit: str) -> dict:
     return {"value": value, "unit": unit, "system": UCUM, "code": unit}
 
 
-def _patient(user) -> dict:
+def patient_resource(user) -> dict:
     resource = {
         "resourceType": "Patient",
         "id": str(user.uuid),
@@ -78,7 +81,7 @@ def _patient(user) -> dict:
     return resource
 
 
-def _practitioner(user) -> dict:
+def practitioner_resource(user) -> dict:
     resource = {
         "resourceType": "Practitioner",
         "id": str(user.uuid),
@@ -89,7 +92,7 @@ def _practitioner(user) -> dict:
     return resource
 
 
-def _appointment(visit: Visit) -> dict:
+def appointment_resource(visit: Visit, link=ref) -> dict:
     return {
         "resourceType": "Appointment",
         "id": str(visit.uuid),
@@ -99,8 +102,8 @@ def _appointment(visit: Visit) -> dict:
         "end": _iso(visit.end),
         "minutesDuration": visit.visit_type.duration_minutes,
         "participant": [
-            {"actor": ref("Patient", visit.patient.uuid), "status": "accepted"},
-            {"actor": ref("Practitioner", visit.clinician.uuid), "status": "accepted"},
+            {"actor": link("Patient", visit.patient.uuid), "status": "accepted"},
+            {"actor": link("Practitioner", visit.clinician.uuid), "status": "accepted"},
         ],
     }
 
@@ -110,11 +113,11 @@ def derived_id(kind: str, key) -> str:
     return str(uuid.uuid5(EXPORT_NAMESPACE, f"{kind}:{key}"))
 
 
-def _encounter_id(visit: Visit) -> str:
+def encounter_id(visit: Visit) -> str:
     return derived_id("encounter", visit.uuid)
 
 
-def _encounter(visit: Visit, encounter_key: str) -> dict:
+def encounter_resource(visit: Visit, encounter_key: str, link=ref) -> dict:
     period = {"start": _iso(visit.checked_in_at or visit.start)}
     if visit.ended_at:
         period["end"] = _iso(visit.ended_at)
@@ -123,14 +126,14 @@ def _encounter(visit: Visit, encounter_key: str) -> dict:
         "id": encounter_key,
         "status": ENCOUNTER_STATUS[visit.status],
         "class": {"system": ACT_CODE, "code": "VR", "display": "virtual"},
-        "subject": ref("Patient", visit.patient.uuid),
-        "participant": [{"individual": ref("Practitioner", visit.clinician.uuid)}],
-        "appointment": [ref("Appointment", visit.uuid)],
+        "subject": link("Patient", visit.patient.uuid),
+        "participant": [{"individual": link("Practitioner", visit.clinician.uuid)}],
+        "appointment": [link("Appointment", visit.uuid)],
         "period": period,
     }
 
 
-def _observation(reading: Reading) -> dict:
+def observation_resource(reading: Reading, link=ref) -> dict:
     resource = {
         "resourceType": "Observation",
         "id": str(reading.uuid),
@@ -146,9 +149,16 @@ def _observation(reading: Reading) -> dict:
                 ]
             }
         ],
-        "subject": ref("Patient", reading.patient.uuid),
+        "subject": link("Patient", reading.patient.uuid),
         "effectiveDateTime": _iso(reading.measured_at),
     }
+    if reading.external_id:
+        resource["identifier"] = [{"value": reading.external_id}]
+    if reading.sent_by:
+        # The app (and its device) that sent the reading; no FHIR Device is kept.
+        resource["device"] = {"display": reading.sent_by}
+    profile = "us-core-blood-pressure" if reading.kind == "bp" else "us-core-heart-rate"
+    resource["meta"] = {"profile": [f"{US_CORE}/{profile}"]}
     if reading.kind == Reading.Kind.BLOOD_PRESSURE:
         resource["code"] = _coding(LOINC, "85354-9", "Blood pressure panel")
         resource["component"] = [
@@ -167,7 +177,7 @@ def _observation(reading: Reading) -> dict:
     return resource
 
 
-def _consent(acceptance: ConsentAcceptance) -> dict:
+def consent_resource(acceptance: ConsentAcceptance, link=ref) -> dict:
     return {
         "resourceType": "Consent",
         "id": derived_id(
@@ -180,7 +190,7 @@ def _consent(acceptance: ConsentAcceptance) -> dict:
             "Treatment",
         ),
         "category": [{"coding": [{"system": LOINC, "code": "59284-0"}]}],
-        "patient": ref("Patient", acceptance.patient.uuid),
+        "patient": link("Patient", acceptance.patient.uuid),
         "dateTime": _iso(acceptance.accepted_at),
         "policy": [
             {"uri": f"urn:telecampus:telehealth-consent:{acceptance.document.version}"}
@@ -188,7 +198,7 @@ def _consent(acceptance: ConsentAcceptance) -> dict:
     }
 
 
-def _note_document(note: ClinicalNote) -> dict:
+def note_document_resource(note: ClinicalNote, link=ref) -> dict:
     """A signed note; linked to its encounter when the visit took place."""
     text = "\n\n".join(
         f"{label}: {getattr(note, field)}"
@@ -205,9 +215,9 @@ def _note_document(note: ClinicalNote) -> dict:
         "status": "current",
         "docStatus": "final",
         "type": _coding(LOINC, "11506-3", "Progress note"),
-        "subject": ref("Patient", note.visit.patient.uuid),
+        "subject": link("Patient", note.visit.patient.uuid),
         "date": _iso(note.signed_at),
-        "author": [ref("Practitioner", note.signed_by.uuid)],
+        "author": [link("Practitioner", note.signed_by.uuid)],
         "content": [
             {
                 "attachment": {
@@ -215,23 +225,31 @@ def _note_document(note: ClinicalNote) -> dict:
                     "data": base64.b64encode(text.encode()).decode(),
                     "title": "Visit note",
                 }
-            }
+            },
+            {
+                "attachment": {
+                    "contentType": "application/pdf",
+                    "url": settings.BASE_URL
+                    + reverse("visits:summary_pdf", args=[note.visit.uuid]),
+                    "title": "After-visit summary",
+                }
+            },
         ],
     }
     if note.visit.status in ENCOUNTER_STATUS:
         resource["context"] = {
-            "encounter": [ref("Encounter", _encounter_id(note.visit))]
+            "encounter": [link("Encounter", encounter_id(note.visit))]
         }
     return resource
 
 
-def _file_document(document: Document) -> dict:
+def file_document_resource(document: Document, link=ref) -> dict:
     return {
         "resourceType": "DocumentReference",
         "id": str(document.uuid),
         "status": "current",
         "type": {"text": document.title},
-        "subject": ref("Patient", document.patient.uuid),
+        "subject": link("Patient", document.patient.uuid),
         "date": _iso(document.created_at),
         "content": [
             {
@@ -246,7 +264,7 @@ def _file_document(document: Document) -> dict:
     }
 
 
-def _service_request(referral: Referral) -> dict:
+def service_request_resource(referral: Referral, link=ref) -> dict:
     now = timezone.now()
     return {
         "resourceType": "ServiceRequest",
@@ -254,13 +272,13 @@ def _service_request(referral: Referral) -> dict:
         "status": "active" if referral.expires_at > now else "completed",
         "intent": "order",
         "code": {"text": "Referral to a specialist"},
-        "subject": ref("Patient", referral.patient.uuid),
+        "subject": link("Patient", referral.patient.uuid),
         "authoredOn": _iso(referral.created_at),
-        "requester": ref("Practitioner", referral.referring_clinician.uuid),
-        "performer": [ref("Practitioner", referral.specialist.uuid)],
+        "requester": link("Practitioner", referral.referring_clinician.uuid),
+        "performer": [link("Practitioner", referral.specialist.uuid)],
         "reasonCode": [{"text": referral.reason}],
         "supportingInfo": [
-            ref("DocumentReference", item.uuid)
+            link("DocumentReference", item.uuid)
             for item in [*referral.shared_notes.all(), *referral.shared_documents.all()]
         ],
         "occurrencePeriod": {
@@ -270,7 +288,7 @@ def _service_request(referral: Referral) -> dict:
     }
 
 
-def _medication_request(refill: RefillRequest) -> dict:
+def medication_request_resource(refill: RefillRequest, link=ref) -> dict:
     status, intent = MEDICATION_STATUS[refill.status]
     resource = {
         "resourceType": "MedicationRequest",
@@ -278,9 +296,9 @@ def _medication_request(refill: RefillRequest) -> dict:
         "status": status,
         "intent": intent,
         "medicationCodeableConcept": {"text": refill.medication},
-        "subject": ref("Patient", refill.patient.uuid),
+        "subject": link("Patient", refill.patient.uuid),
         "authoredOn": _iso(refill.created_at),
-        "requester": ref("Practitioner", refill.clinician.uuid),
+        "requester": link("Practitioner", refill.clinician.uuid),
         "dosageInstruction": [{"text": refill.dosage}],
     }
     if refill.decision_reason and refill.status == RefillRequest.Status.DENIED:
@@ -318,28 +336,30 @@ def build_bundle(patient) -> dict:
     }
     practitioners |= {r.clinician for r in refills}
 
-    resources = [_patient(patient)]
-    resources += [_practitioner(p) for p in sorted(practitioners, key=lambda p: p.pk)]
-    resources += [_appointment(visit) for visit in visits]
+    resources = [patient_resource(patient)]
     resources += [
-        _encounter(visit, _encounter_id(visit))
+        practitioner_resource(p) for p in sorted(practitioners, key=lambda p: p.pk)
+    ]
+    resources += [appointment_resource(visit) for visit in visits]
+    resources += [
+        encounter_resource(visit, encounter_id(visit))
         for visit in visits
         if visit.status in ENCOUNTER_STATUS
     ]
     resources += [
-        _observation(r)
+        observation_resource(r)
         for r in Reading.objects.filter(patient=patient).select_related("patient")
     ]
     resources += [
-        _consent(c)
+        consent_resource(c)
         for c in ConsentAcceptance.objects.filter(patient=patient).select_related(
             "patient", "document"
         )
     ]
-    resources += [_note_document(n) for n in notes]
-    resources += [_file_document(d) for d in documents]
-    resources += [_service_request(r) for r in referrals]
-    resources += [_medication_request(r) for r in refills]
+    resources += [note_document_resource(n) for n in notes]
+    resources += [file_document_resource(d) for d in documents]
+    resources += [service_request_resource(r) for r in referrals]
+    resources += [medication_request_resource(r) for r in refills]
     return {
         "resourceType": "Bundle",
         "type": "collection",
