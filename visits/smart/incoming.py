@@ -21,6 +21,7 @@ from visits.services.monitoring import ReadingInput
 
 BP_UNITS = {"mm[Hg]"}
 HR_UNITS = {"/min"}
+RECORDED_STATUSES = {"final", "amended", "corrected", "preliminary"}
 
 
 class IncomingRefused(ValueError):
@@ -81,6 +82,12 @@ class IncomingReading:
 def reading_from(raw: bytes, patient: User) -> IncomingReading:
     data = _body(raw, "Observation")
     observation = _validated(Observation, data)
+    # fhir.resources checks shapes, not value sets: the status is checked here.
+    if observation.status not in RECORDED_STATUSES:
+        raise IncomingRefused(
+            "status must be final, amended, corrected or preliminary for a reading "
+            f"to be stored, not {observation.status!r}."
+        )
     subject = observation.subject.reference if observation.subject else None
     if subject not in (None, f"Patient/{patient.uuid}"):
         raise IncomingRefused("An app can only add readings to your own record.", 403)
