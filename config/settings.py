@@ -611,6 +611,20 @@ OAUTH2_PROVIDER = {
     "OIDC_ENABLED": True,
     "OIDC_RSA_PRIVATE_KEY": _smart_signing_key(),
     "REQUEST_APPROVAL_PROMPT": "force",
+    # RFC 9700 (OAuth 2.0 Security BCP), ahead of django-oauth-toolkit 4.0's
+    # defaults: no implicit or password grant, S256 only, bearer tokens only in
+    # the header, `iss` in the authorization response, hashed token storage, a
+    # replayed refresh token revokes its whole family.
+    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
+    "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
+    "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
+    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    # Apps' callbacks are https in production; development and tests also allow
+    # http (local apps on 127.0.0.1).
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https", "http"] if DEBUG else ["https"],
 }
 # Largest FHIR resource an app may post, and the most entries on one search page.
 SMART_MAX_BODY_BYTES = env_int("SMART_MAX_BODY_BYTES", 64 * 1024, minimum=1024)

@@ -73,6 +73,21 @@ def ed25519_pem() -> str:
     )
 
 
+def rsa_pem() -> str:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    return (
+        rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        .private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+        .decode()
+    )
+
+
 # Everything production needs, each secret a fresh random one.
 PRODUCTION_SECRETS = {
     "EMAIL_URL": "smtp://relay.example.org:587",
@@ -80,6 +95,7 @@ PRODUCTION_SECRETS = {
     "JITSI_APP_SECRET": secrets.token_urlsafe(48),
     "JITSI_WEBHOOK_SECRET": secrets.token_urlsafe(48),
     "CERTIFICATES_SIGNING_KEY": ed25519_pem(),
+    "SMART_OIDC_RSA_PRIVATE_KEY": rsa_pem(),
 }
 PRODUCTION = {
     "DEBUG": "0",
@@ -106,6 +122,7 @@ def test_production_settings_pass_check_deploy():
         ("JITSI_WEBHOOK_SECRET", "", "ops.E005", "JITSI_WEBHOOK_SECRET is not set"),
         ("CERTIFICATES_SIGNING_KEY", "", "ops.E006", "CERTIFICATES_SIGNING_KEY"),
         ("CERTIFICATES_SIGNING_KEY", "not a key", "ops.E007", "cannot be used"),
+        ("SMART_OIDC_RSA_PRIVATE_KEY", "", "ops.E010", "SMART_OIDC_RSA_PRIVATE_KEY"),
     ],
 )
 def test_check_deploy_names_each_missing_production_secret(
@@ -150,7 +167,7 @@ def test_the_readme_production_check_command_works():
             "EMAIL_URL",
             "DJANGO_ALLOW_ASYNC_UNSAFE",
         }
-        and not k.startswith(("JITSI_", "CERTIFICATES_"))
+        and not k.startswith(("JITSI_", "CERTIFICATES_", "SMART_"))
     }
     result = subprocess.run(  # noqa: S603 - the README's own command
         ["/bin/bash", "-euo", "pipefail", "-c", readme_production_check()],  # noqa: S607

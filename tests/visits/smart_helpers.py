@@ -57,11 +57,18 @@ def hidden_fields(html: str) -> dict[str, str]:
     return fields
 
 
-def authorize_query(app, *, aud: str, scope: str, challenge: str | None) -> str:
+def authorize_query(
+    app,
+    *,
+    aud: str,
+    scope: str,
+    challenge: str | None,
+    redirect_uri: str = REDIRECT_URI,
+) -> str:
     params = {
         "response_type": "code",
         "client_id": app.client_id,
-        "redirect_uri": REDIRECT_URI,
+        "redirect_uri": redirect_uri,
         "scope": scope,
         "state": "xyz",
         "aud": aud,

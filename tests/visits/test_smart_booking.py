@@ -10,8 +10,8 @@ from django.utils import timezone
 from accounts.roles import Role
 from tests.concurrency import run_at_once
 from tests.conftest import make_person
-from tests.visits.fhir_checks import check_bundle_schema_only
 from tests.visits.factories import first_free_start, open_clinic, visit_type
+from tests.visits.fhir_checks import check_bundle_schema_only
 from tests.visits.smart_helpers import register_app, token_for
 from visits.models import AuditEvent, Visit
 from visits.smart.incoming import slot_id

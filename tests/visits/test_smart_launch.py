@@ -90,10 +90,10 @@ def test_standalone_launch_with_fhirclient_reads_the_record(
     assert smart.server.auth.refresh_token  # offline_access was granted
     assert smart.patient.name[0].text == "Patient"
 
-    found = ClientObservation.where(
+    search = ClientObservation.where(
         {"patient": smart.patient_id, "code": "85354-9", "_sort": "-date"}
-    ).perform(smart.server)
-    bundle = found.as_json()
+    )
+    bundle = next(search.perform_iter(smart.server)).as_json()
     Bundle.model_validate(bundle)
     check_bundle_schema_only(bundle)
     systolics = [
