@@ -161,7 +161,9 @@ def test_connected_apps_page_lists_and_disconnects(patient, other_patient):
     Client(HTTP_AUTHORIZATION=f"Bearer {token}").get("/fhir/r4/Observation")
     assert "Last used your record:" in client.get("/visits/apps/").content.decode()
 
-    response = client.post(f"/visits/apps/{app.client_id}/disconnect/", follow=True)
+    response = client.post(
+        "/visits/apps/disconnect/", {"app": app.client_id}, follow=True
+    )
     assert "The app was disconnected." in response.content.decode()
     assert "No apps are connected to your record." in response.content.decode()
     api = Client(HTTP_AUTHORIZATION=f"Bearer {token}").get("/fhir/r4/Observation")

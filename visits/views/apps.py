@@ -24,9 +24,10 @@ def connected_apps(request):
 
 
 @login_required
-def disconnect(request, client_id: str):
+def disconnect(request):
     if request.method != "POST":
         return post_only(request)
+    client_id = request.POST.get("app", "")[:100]
     if disconnect_app(patient=request.user, client_id=client_id):
         messages.success(
             request, _("The app was disconnected. It can no longer reach your record.")
