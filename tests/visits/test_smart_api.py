@@ -224,3 +224,68 @@ def test_only_patients_can_connect_apps(clinician):
     response = _consent_page(client, register_app(), challenge="x" * 43)
     assert response.status_code == 403
     assert "Only patients can connect apps" in response.content.decode()
+
+
+def test_refresh_with_offline_access_and_revocation_at_the_endpoint(patient):
+    app = register_app()
+    client = Client()
+    client.force_login(patient)
+    verifier, challenge = pkce_pair()
+    consent = client.get(
+        "/oauth/authorize/?"
+        + authorize_query(
+            app,
+            aud="http://testserver/fhir/r4",
+            scope=f"{READ_ALL} offline_access",
+            challenge=challenge,
+        )
+    )
+    allowed = client.post(
+        "/oauth/authorize/", hidden_fields(consent.content.decode()) | {"allow": "1"}
+    )
+    assert "iss=" in allowed["Location"]  # RFC 9207
+    code = allowed["Location"].split("code=")[1].split("&")[0]
+    first = (
+        Client()
+        .post(
+            "/oauth/token/",
+            {
+                "grant_type": "authorization_code",
+                "code": code,
+                "redirect_uri": REDIRECT_URI,
+                "client_id": app.client_id,
+                "code_verifier": verifier,
+            },
+        )
+        .json()
+    )
+    refreshed = Client().post(
+        "/oauth/token/",
+        {
+            "grant_type": "refresh_token",
+            "refresh_token": first["refresh_token"],
+            "client_id": app.client_id,
+        },
+    )
+    assert refreshed.status_code == 200
+    second = refreshed.json()
+    assert second["patient"] == str(patient.uuid)
+    assert second["refresh_token"] != first["refresh_token"]  # rotated
+    _outcome(_get("Patient", first["access_token"]), 401)  # replaced
+    assert _get("Patient", second["access_token"]).status_code == 200
+
+    revoked = Client().post(
+        "/oauth/revoke_token/",
+        {"token": second["refresh_token"], "client_id": app.client_id},
+    )
+    assert revoked.status_code == 200
+    _outcome(_get("Patient", second["access_token"]), 401)
+    again = Client().post(
+        "/oauth/token/",
+        {
+            "grant_type": "refresh_token",
+            "refresh_token": second["refresh_token"],
+            "client_id": app.client_id,
+        },
+    )
+    assert again.status_code == 400
