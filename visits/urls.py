@@ -85,7 +85,7 @@ urlpatterns = [
     ),
     path("access-log/", audit.access_log, name="access_log"),
     path("apps/", apps.connected_apps, name="connected_apps"),
-    path("apps/<str:client_id>/disconnect/", apps.disconnect, name="disconnect_app"),
+    path("apps/disconnect/", apps.disconnect, name="disconnect_app"),
     path("audit/", audit.audit_search, name="audit"),
     path("audit/break-glass/", audit.break_glass_queue, name="break_glass_queue"),
     path(
