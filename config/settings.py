@@ -599,3 +599,64 @@ REST_FRAMEWORK = {"DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRen
 WEBPUSH_VAPID_PRIVATE_KEY = env_str("WEBPUSH_VAPID_PRIVATE_KEY").replace("\\n", "\n")
 # Who push services may contact about our traffic (a mailto: or https: URL).
 WEBPUSH_VAPID_SUBJECT = env_str("WEBPUSH_VAPID_SUBJECT", "mailto:it@telecampus.example")
+# --- Patients' apps: SMART on FHIR (issue 16, docs/decisions/0020-smart-on-fhir.md) ---
+INSTALLED_APPS += ["oauth2_provider"]
+
+
+def _smart_signing_key() -> str:
+    """The RSA key that signs OpenID id_tokens. Production sets it; development and
+    tests keep one in var/ so that tokens survive a restart."""
+    pem = env_str("SMART_OIDC_RSA_PRIVATE_KEY", "").replace("\\n", "\n")
+    if pem or not (DEBUG or RUNNING_TESTS):
+        return pem
+    path = VAR_DIR / "smart_oidc_rsa_key.pem"
+    if not path.exists():
+        from cryptography.hazmat.primitives import serialization
+        from cryptography.hazmat.primitives.asymmetric import rsa
+
+        key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        path.write_bytes(
+            key.private_bytes(
+                serialization.Encoding.PEM,
+                serialization.PrivateFormat.PKCS8,
+                serialization.NoEncryption(),
+            )
+        )
+    return path.read_text()
+
+
+OAUTH2_PROVIDER = {
+    # SMART App Launch 2: every client proves possession with PKCE (S256 only; the
+    # authorize view refuses "plain").
+    "PKCE_REQUIRED": True,
+    "SCOPES_BACKEND_CLASS": "visits.smart.scopes.SmartScopes",
+    "OAUTH2_VALIDATOR_CLASS": "visits.smart.validator.SmartValidator",
+    "ACCESS_TOKEN_EXPIRE_SECONDS": env_int(
+        "SMART_ACCESS_TOKEN_SECONDS", 3600, minimum=60
+    ),
+    "REFRESH_TOKEN_EXPIRE_SECONDS": env_int(
+        "SMART_REFRESH_TOKEN_SECONDS", 90 * 24 * 3600, minimum=3600
+    ),
+    "ROTATE_REFRESH_TOKEN": True,
+    "AUTHORIZATION_CODE_EXPIRE_SECONDS": 60,
+    "OIDC_ENABLED": True,
+    "OIDC_RSA_PRIVATE_KEY": _smart_signing_key(),
+    "REQUEST_APPROVAL_PROMPT": "force",
+    # RFC 9700 (OAuth 2.0 Security BCP), ahead of django-oauth-toolkit 4.0's
+    # defaults: no implicit or password grant, S256 only, bearer tokens only in
+    # the header, `iss` in the authorization response, hashed token storage, a
+    # replayed refresh token revokes its whole family.
+    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
+    "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
+    "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
+    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    # Apps' callbacks are https in production; development and tests also allow
+    # http (local apps on 127.0.0.1).
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https", "http"] if DEBUG else ["https"],
+}
+# Largest FHIR resource an app may post, and the most entries on one search page.
+SMART_MAX_BODY_BYTES = env_int("SMART_MAX_BODY_BYTES", 64 * 1024, minimum=1024)
+SMART_MAX_PAGE_SIZE = env_int("SMART_MAX_PAGE_SIZE", 200, minimum=10)

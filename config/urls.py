@@ -61,6 +61,9 @@ urlpatterns = [
     path("visits/", include("visits.urls")),
     # SCIM 2.0 provisioning (#14): bearer tokens from manage.py scim_token.
     path("scim/v2/", include("accounts.scim.urls")),
+    # Patients' apps (issue 16): the SMART authorization server and the FHIR API.
+    path("oauth/", include("visits.smart.oauth_urls", namespace="oauth2_provider")),
+    path("fhir/r4/", include("visits.smart.urls")),
 ]
 
 # Wagtail's image renditions: the only public files in media.

@@ -210,3 +210,22 @@ def check_single_sign_on(app_configs=None, **kwargs) -> list[Error]:
         )
         for problem in settings.SSO_CONFIGURATION_PROBLEMS
     ]
+
+
+@register(Tags.security, deploy=True)
+def check_smart_signing_key(app_configs, **kwargs) -> list[Error]:
+    """Patients' apps get OpenID id_tokens signed with this key (issue 16)."""
+    if not _production():
+        return []
+    if not settings.OAUTH2_PROVIDER.get("OIDC_RSA_PRIVATE_KEY"):
+        return [
+            Error(
+                "SMART_OIDC_RSA_PRIVATE_KEY is not set, so the authorization server "
+                "for patients' apps cannot sign id_tokens.",
+                hint="Set SMART_OIDC_RSA_PRIVATE_KEY to an RSA private key in PEM, "
+                "e.g. from `openssl genpkey -algorithm RSA -pkeyopt "
+                "rsa_keygen_bits:2048`.",
+                id="ops.E012",
+            )
+        ]
+    return []

@@ -49,8 +49,10 @@ def record_event(
     object_uuid=None,
     request: HttpRequest | None = None,
     path: str = "",
+    via_app: str = "",
 ) -> AuditEvent:
     return AuditEvent.objects.create(
+        via_app=via_app[:200],
         actor=actor if actor is not None and actor.is_authenticated else None,
         action=action,
         patient=patient,
@@ -76,6 +78,15 @@ _WHAT_FOR_PATIENTS = {
     "document": _("a document or image in your record"),
     "fhir_bundle": _("a full copy of your record"),
     "fhir_export": _("a full copy of your record"),
+    "fhir_appointment": _("your appointments"),
+    "fhir_consent": _("the consents you gave"),
+    "fhir_documentreference": _("your visit notes and documents"),
+    "fhir_encounter": _("your past visits"),
+    "fhir_medicationrequest": _("your medicine refill requests"),
+    "fhir_observation": _("your home readings"),
+    "fhir_patient": _("your name and contact details"),
+    "fhir_practitioner": _("the names of your clinicians"),
+    "fhir_servicerequest": _("your referrals"),
     "follow_up": _("a follow-up visit proposal"),
     "intake": _("your answers before a visit"),
     "medication_dose": _("a dose of a medicine you take"),
@@ -120,6 +131,10 @@ def _staff_ids(actor_ids: set[int]) -> set[int]:
 
 
 def _who(event: AuditEvent, staff_ids: set[int]) -> str:
+    if event.via_app:
+        if event.actor_id == event.patient_id:
+            return _("%(app)s, an app you connected") % {"app": event.via_app}
+        return _("%(app)s, an app") % {"app": event.via_app}
     if event.actor is None:
         return _("The system")
     if event.actor_id in staff_ids:
@@ -138,7 +153,9 @@ def access_log_for(patient: User, *, limit: int = 200) -> list[AccessLogEntry]:
     another's record must not tell the second patient who the first is)."""
     events = list(
         AuditEvent.objects.filter(patient=patient)
-        .exclude(actor=patient)
+        # The patient's own looks are not listed, except through an app they
+        # connected: those show which app read or wrote what.
+        .exclude(actor=patient, via_app="")
         .select_related("actor")[:limit]
     )
     staff_ids = _staff_ids({event.actor_id for event in events if event.actor_id})

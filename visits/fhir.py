@@ -4,9 +4,10 @@ Resources: Patient, Practitioner, Appointment, Encounter (class VR), Observation
 (blood-pressure panel and heart rate, UCUM units), Consent, DocumentReference,
 ServiceRequest (referrals), MedicationRequest (refills), MedicationStatement
 (medicine schedules) and MedicationAdministration (each dose the patient marked
-taken or skipped). Every reference is a
-urn:uuid: that resolves to an entry's fullUrl. Called by the export_fhir command
-and the authenticated export view; both audit the export.
+taken or skipped). In the export every reference is a urn:uuid: that resolves to an
+entry's fullUrl; the SMART API (visits.smart) builds the same resources with
+relative references (`link`). Called by the export_fhir command, the authenticated
+export view and the FHIR REST API; all audit.
 """
 
 import base64
@@ -33,6 +34,7 @@ UCUM = "http://unitsofmeasure.org"
 ACT_CODE = "http://terminology.hl7.org/CodeSystem/v3-ActCode"
 OBSERVATION_CATEGORY = "http://terminology.hl7.org/CodeSystem/observation-category"
 NPI = "http://hl7.org/fhir/sid/us-npi"
+US_CORE = "http://hl7.org/fhir/us/core/StructureDefinition"
 EXPORT_NAMESPACE = uuid.UUID("5b0f1c3e-8d7a-4c52-9a61-2f4e3b7d9c10")
 
 APPOINTMENT_STATUS = {
@@ -71,7 +73,7 @@ def _quantity(value: int, unit: str) -> dict:
     return {"value": value, "unit": unit, "system": UCUM, "code": unit}
 
 
-def _patient(user) -> dict:
+def patient_resource(user) -> dict:
     resource = {
         "resourceType": "Patient",
         "id": str(user.uuid),
@@ -82,7 +84,7 @@ def _patient(user) -> dict:
     return resource
 
 
-def _practitioner(user) -> dict:
+def practitioner_resource(user) -> dict:
     resource = {
         "resourceType": "Practitioner",
         "id": str(user.uuid),
@@ -93,7 +95,7 @@ def _practitioner(user) -> dict:
     return resource
 
 
-def _appointment(visit: Visit) -> dict:
+def appointment_resource(visit: Visit, link=ref) -> dict:
     return {
         "resourceType": "Appointment",
         "id": str(visit.uuid),
@@ -103,8 +105,8 @@ def _appointment(visit: Visit) -> dict:
         "end": _iso(visit.end),
         "minutesDuration": visit.visit_type.duration_minutes,
         "participant": [
-            {"actor": ref("Patient", visit.patient.uuid), "status": "accepted"},
-            {"actor": ref("Practitioner", visit.clinician.uuid), "status": "accepted"},
+            {"actor": link("Patient", visit.patient.uuid), "status": "accepted"},
+            {"actor": link("Practitioner", visit.clinician.uuid), "status": "accepted"},
         ],
     }
 
@@ -114,11 +116,11 @@ def derived_id(kind: str, key) -> str:
     return str(uuid.uuid5(EXPORT_NAMESPACE, f"{kind}:{key}"))
 
 
-def _encounter_id(visit: Visit) -> str:
+def encounter_id(visit: Visit) -> str:
     return derived_id("encounter", visit.uuid)
 
 
-def _encounter(visit: Visit, encounter_key: str) -> dict:
+def encounter_resource(visit: Visit, encounter_key: str, link=ref) -> dict:
     period = {"start": _iso(visit.checked_in_at or visit.start)}
     if visit.ended_at:
         period["end"] = _iso(visit.ended_at)
@@ -127,14 +129,14 @@ def _encounter(visit: Visit, encounter_key: str) -> dict:
         "id": encounter_key,
         "status": ENCOUNTER_STATUS[visit.status],
         "class": {"system": ACT_CODE, "code": "VR", "display": "virtual"},
-        "subject": ref("Patient", visit.patient.uuid),
-        "participant": [{"individual": ref("Practitioner", visit.clinician.uuid)}],
-        "appointment": [ref("Appointment", visit.uuid)],
+        "subject": link("Patient", visit.patient.uuid),
+        "participant": [{"individual": link("Practitioner", visit.clinician.uuid)}],
+        "appointment": [link("Appointment", visit.uuid)],
         "period": period,
     }
 
 
-def _observation(reading: Reading) -> dict:
+def observation_resource(reading: Reading, link=ref) -> dict:
     resource = {
         "resourceType": "Observation",
         "id": str(reading.uuid),
@@ -150,9 +152,16 @@ def _observation(reading: Reading) -> dict:
                 ]
             }
         ],
-        "subject": ref("Patient", reading.patient.uuid),
+        "subject": link("Patient", reading.patient.uuid),
         "effectiveDateTime": _iso(reading.measured_at),
     }
+    if reading.external_id:
+        resource["identifier"] = [{"value": reading.external_id}]
+    if reading.sent_by:
+        # The app (and its device) that sent the reading; no FHIR Device is kept.
+        resource["device"] = {"display": reading.sent_by}
+    profile = "us-core-blood-pressure" if reading.kind == "bp" else "us-core-heart-rate"
+    resource["meta"] = {"profile": [f"{US_CORE}/{profile}"]}
     if reading.kind == Reading.Kind.BLOOD_PRESSURE:
         resource["code"] = _coding(LOINC, "85354-9", "Blood pressure panel")
         resource["component"] = [
@@ -171,7 +180,7 @@ def _observation(reading: Reading) -> dict:
     return resource
 
 
-def _consent(acceptance: ConsentAcceptance) -> dict:
+def consent_resource(acceptance: ConsentAcceptance, link=ref) -> dict:
     return {
         "resourceType": "Consent",
         "id": derived_id(
@@ -184,7 +193,7 @@ def _consent(acceptance: ConsentAcceptance) -> dict:
             "Treatment",
         ),
         "category": [{"coding": [{"system": LOINC, "code": "59284-0"}]}],
-        "patient": ref("Patient", acceptance.patient.uuid),
+        "patient": link("Patient", acceptance.patient.uuid),
         "dateTime": _iso(acceptance.accepted_at),
         "policy": [
             {"uri": f"urn:telecampus:telehealth-consent:{acceptance.document.version}"}
@@ -192,7 +201,7 @@ def _consent(acceptance: ConsentAcceptance) -> dict:
     }
 
 
-def _note_document(note: ClinicalNote) -> dict:
+def note_document_resource(note: ClinicalNote, link=ref) -> dict:
     """A signed note; linked to its encounter when the visit took place."""
     text = "\n\n".join(
         f"{label}: {getattr(note, field)}"
@@ -209,9 +218,9 @@ def _note_document(note: ClinicalNote) -> dict:
         "status": "current",
         "docStatus": "final",
         "type": _coding(LOINC, "11506-3", "Progress note"),
-        "subject": ref("Patient", note.visit.patient.uuid),
+        "subject": link("Patient", note.visit.patient.uuid),
         "date": _iso(note.signed_at),
-        "author": [ref("Practitioner", note.signed_by.uuid)],
+        "author": [link("Practitioner", note.signed_by.uuid)],
         "content": [
             {
                 "attachment": {
@@ -219,23 +228,31 @@ def _note_document(note: ClinicalNote) -> dict:
                     "data": base64.b64encode(text.encode()).decode(),
                     "title": "Visit note",
                 }
-            }
+            },
+            {
+                "attachment": {
+                    "contentType": "application/pdf",
+                    "url": settings.BASE_URL
+                    + reverse("visits:summary_pdf", args=[note.visit.uuid]),
+                    "title": "After-visit summary",
+                }
+            },
         ],
     }
     if note.visit.status in ENCOUNTER_STATUS:
         resource["context"] = {
-            "encounter": [ref("Encounter", _encounter_id(note.visit))]
+            "encounter": [link("Encounter", encounter_id(note.visit))]
         }
     return resource
 
 
-def _file_document(document: Document) -> dict:
+def file_document_resource(document: Document, link=ref) -> dict:
     return {
         "resourceType": "DocumentReference",
         "id": str(document.uuid),
         "status": "current",
         "type": {"text": document.title},
-        "subject": ref("Patient", document.patient.uuid),
+        "subject": link("Patient", document.patient.uuid),
         "date": _iso(document.created_at),
         "content": [
             {
@@ -250,7 +267,7 @@ def _file_document(document: Document) -> dict:
     }
 
 
-def _service_request(referral: Referral) -> dict:
+def service_request_resource(referral: Referral, link=ref) -> dict:
     now = timezone.now()
     return {
         "resourceType": "ServiceRequest",
@@ -258,13 +275,13 @@ def _service_request(referral: Referral) -> dict:
         "status": "active" if referral.expires_at > now else "completed",
         "intent": "order",
         "code": {"text": "Referral to a specialist"},
-        "subject": ref("Patient", referral.patient.uuid),
+        "subject": link("Patient", referral.patient.uuid),
         "authoredOn": _iso(referral.created_at),
-        "requester": ref("Practitioner", referral.referring_clinician.uuid),
-        "performer": [ref("Practitioner", referral.specialist.uuid)],
+        "requester": link("Practitioner", referral.referring_clinician.uuid),
+        "performer": [link("Practitioner", referral.specialist.uuid)],
         "reasonCode": [{"text": referral.reason}],
         "supportingInfo": [
-            ref("DocumentReference", item.uuid)
+            link("DocumentReference", item.uuid)
             for item in [*referral.shared_notes.all(), *referral.shared_documents.all()]
         ],
         "occurrencePeriod": {
@@ -274,7 +291,7 @@ def _service_request(referral: Referral) -> dict:
     }
 
 
-def _medication_request(refill: RefillRequest) -> dict:
+def medication_request_resource(refill: RefillRequest, link=ref) -> dict:
     status, intent = MEDICATION_STATUS[refill.status]
     resource = {
         "resourceType": "MedicationRequest",
@@ -282,9 +299,9 @@ def _medication_request(refill: RefillRequest) -> dict:
         "status": status,
         "intent": intent,
         "medicationCodeableConcept": {"text": refill.medication},
-        "subject": ref("Patient", refill.patient.uuid),
+        "subject": link("Patient", refill.patient.uuid),
         "authoredOn": _iso(refill.created_at),
-        "requester": ref("Practitioner", refill.clinician.uuid),
+        "requester": link("Practitioner", refill.clinician.uuid),
         "dosageInstruction": [{"text": refill.dosage}],
     }
     if refill.decision_reason and refill.status == RefillRequest.Status.DENIED:
@@ -295,7 +312,7 @@ def _medication_request(refill: RefillRequest) -> dict:
 FHIR_WEEKDAYS = {1: "mon", 2: "tue", 3: "wed", 4: "thu", 5: "fri", 6: "sat", 7: "sun"}
 
 
-def _medication_statement(schedule: MedicationSchedule) -> dict:
+def medication_statement_resource(schedule: MedicationSchedule, link=ref) -> dict:
     """The schedule as the patient's statement of how they take the medicine.
     timeOfDay is wall-clock time in the schedule's zone; FHIR times carry no zone,
     so the dosage text names it."""
@@ -313,9 +330,9 @@ def _medication_statement(schedule: MedicationSchedule) -> dict:
         "resourceType": "MedicationStatement",
         "id": str(schedule.uuid),
         "status": status,
-        "basedOn": [ref("MedicationRequest", prescription.uuid)],
+        "basedOn": [link("MedicationRequest", prescription.uuid)],
         "medicationCodeableConcept": {"text": prescription.medication},
-        "subject": ref("Patient", schedule.patient.uuid),
+        "subject": link("Patient", schedule.patient.uuid),
         "effectivePeriod": bounds,
         "dateAsserted": _iso(schedule.created_at),
         "dosage": [
@@ -334,7 +351,7 @@ def _medication_statement(schedule: MedicationSchedule) -> dict:
     }
 
 
-def _medication_administration(dose: Dose) -> dict:
+def medication_administration_resource(dose: Dose, link=ref) -> dict:
     taken = dose.status == Dose.Status.TAKEN
     prescription = dose.schedule.prescription
     return {
@@ -342,9 +359,9 @@ def _medication_administration(dose: Dose) -> dict:
         "id": str(dose.uuid),
         "status": "completed" if taken else "not-done",
         "medicationCodeableConcept": {"text": prescription.medication},
-        "subject": ref("Patient", dose.schedule.patient.uuid),
+        "subject": link("Patient", dose.schedule.patient.uuid),
         "effectiveDateTime": _iso(dose.due_at),
-        "request": ref("MedicationRequest", prescription.uuid),
+        "request": link("MedicationRequest", prescription.uuid),
         "note": [{"text": "Reported by the patient."}],
     }
 
@@ -379,37 +396,39 @@ def build_bundle(patient) -> dict:
     }
     practitioners |= {r.clinician for r in refills}
 
-    resources = [_patient(patient)]
-    resources += [_practitioner(p) for p in sorted(practitioners, key=lambda p: p.pk)]
-    resources += [_appointment(visit) for visit in visits]
+    resources = [patient_resource(patient)]
     resources += [
-        _encounter(visit, _encounter_id(visit))
+        practitioner_resource(p) for p in sorted(practitioners, key=lambda p: p.pk)
+    ]
+    resources += [appointment_resource(visit) for visit in visits]
+    resources += [
+        encounter_resource(visit, encounter_id(visit))
         for visit in visits
         if visit.status in ENCOUNTER_STATUS
     ]
     resources += [
-        _observation(r)
+        observation_resource(r)
         for r in Reading.objects.filter(patient=patient).select_related("patient")
     ]
     resources += [
-        _consent(c)
+        consent_resource(c)
         for c in ConsentAcceptance.objects.filter(patient=patient).select_related(
             "patient", "document"
         )
     ]
-    resources += [_note_document(n) for n in notes]
-    resources += [_file_document(d) for d in documents]
-    resources += [_service_request(r) for r in referrals]
-    resources += [_medication_request(r) for r in refills]
+    resources += [note_document_resource(n) for n in notes]
+    resources += [file_document_resource(d) for d in documents]
+    resources += [service_request_resource(r) for r in referrals]
+    resources += [medication_request_resource(r) for r in refills]
     schedules = MedicationSchedule.objects.filter(patient=patient).select_related(
         "patient", "prescription"
     )
-    resources += [_medication_statement(s) for s in schedules]
+    resources += [medication_statement_resource(s) for s in schedules]
     answered = Dose.objects.filter(
         schedule__patient=patient,
         status__in=[Dose.Status.TAKEN, Dose.Status.SKIPPED],
     ).select_related("schedule__patient", "schedule__prescription")
-    resources += [_medication_administration(d) for d in answered]
+    resources += [medication_administration_resource(d) for d in answered]
     return {
         "resourceType": "Bundle",
         "type": "collection",

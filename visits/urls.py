@@ -1,6 +1,7 @@
 from django.urls import path
 
 from visits.views import (
+    apps,
     audit,
     booking,
     medication,
@@ -96,6 +97,8 @@ urlpatterns = [
         name="referral_meeting",
     ),
     path("access-log/", audit.access_log, name="access_log"),
+    path("apps/", apps.connected_apps, name="connected_apps"),
+    path("apps/disconnect/", apps.disconnect, name="disconnect_app"),
     path("audit/", audit.audit_search, name="audit"),
     path("audit/break-glass/", audit.break_glass_queue, name="break_glass_queue"),
     path(

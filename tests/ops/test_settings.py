@@ -88,6 +88,21 @@ def p256_pem() -> str:
     )
 
 
+def rsa_pem() -> str:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    return (
+        rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        .private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+        .decode()
+    )
+
+
 # Everything production needs, each secret a fresh random one.
 PRODUCTION_SECRETS = {
     "EMAIL_URL": "smtp://relay.example.org:587",
@@ -96,6 +111,7 @@ PRODUCTION_SECRETS = {
     "JITSI_WEBHOOK_SECRET": secrets.token_urlsafe(48),
     "CERTIFICATES_SIGNING_KEY": ed25519_pem(),
     "WEBPUSH_VAPID_PRIVATE_KEY": p256_pem(),
+    "SMART_OIDC_RSA_PRIVATE_KEY": rsa_pem(),
 }
 PRODUCTION = {
     "DEBUG": "0",
@@ -124,6 +140,7 @@ def test_production_settings_pass_check_deploy():
         ("CERTIFICATES_SIGNING_KEY", "not a key", "ops.E007", "cannot be used"),
         ("WEBPUSH_VAPID_PRIVATE_KEY", "", "ops.E011", "no push notification"),
         ("WEBPUSH_VAPID_PRIVATE_KEY", ed25519_pem(), "ops.E011", "not a P-256"),
+        ("SMART_OIDC_RSA_PRIVATE_KEY", "", "ops.E012", "SMART_OIDC_RSA_PRIVATE_KEY"),
     ],
 )
 def test_check_deploy_names_each_missing_production_secret(
@@ -139,7 +156,14 @@ def test_check_deploy_lists_every_missing_secret_at_once():
     bare = {k: v for k, v in PRODUCTION.items() if k not in PRODUCTION_SECRETS}
     result = manage("check", "--deploy", **bare, EMAIL_URL="file:///tmp/mail")
     assert result.returncode == 1
-    for error_id in ("ops.E001", "ops.E002", "ops.E005", "ops.E006", "ops.E011"):
+    for error_id in (
+        "ops.E001",
+        "ops.E002",
+        "ops.E005",
+        "ops.E006",
+        "ops.E011",
+        "ops.E012",
+    ):
         assert f"({error_id})" in result.stderr, result.stderr
 
 
@@ -168,7 +192,7 @@ def test_the_readme_production_check_command_works():
             "EMAIL_URL",
             "DJANGO_ALLOW_ASYNC_UNSAFE",
         }
-        and not k.startswith(("JITSI_", "CERTIFICATES_"))
+        and not k.startswith(("JITSI_", "CERTIFICATES_", "SMART_"))
     }
     result = subprocess.run(  # noqa: S603 - the README's own command
         ["/bin/bash", "-euo", "pipefail", "-c", readme_production_check()],  # noqa: S607

@@ -71,6 +71,8 @@ EXPECTED = {
     "referral": SHARED,
     "referral_meeting": {"clinician"},
     "access_log": EVERYONE,
+    "connected_apps": EVERYONE,  # each person's own apps (only patients have any)
+    "disconnect_app": EVERYONE,  # a button press: GET is 405, never 404
     "audit": {"auditor"},
     "break_glass_queue": {"auditor"},
     "break_glass_review": {"auditor"},

@@ -51,6 +51,8 @@ class AuditEvent(models.Model):
     path = models.CharField(max_length=300, blank=True)
     ip_address = models.GenericIPAddressField(null=True)
     user_agent = models.CharField(max_length=200, blank=True)
+    # The connected app (SMART on FHIR client) that acted for the actor, if any.
+    via_app = models.CharField(max_length=200, blank=True)
 
     objects = AuditQuerySet.as_manager()
 

@@ -21,6 +21,7 @@ class Reading(models.Model):
     class Source(models.TextChoices):
         MANUAL = "manual", _("Typed in")
         UPLOAD = "upload", _("Uploaded from a device")
+        APP = "app", _("Sent by a connected app")
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     patient = models.ForeignKey(
@@ -32,6 +33,10 @@ class Reading(models.Model):
     heart_rate = models.PositiveSmallIntegerField(null=True, blank=True)
     measured_at = models.DateTimeField()
     source = models.CharField(max_length=8, choices=Source.choices)
+    # For readings sent by an app: the app (and device, when it names one), and the
+    # app's own identifier, so a reading sent twice is stored once.
+    sent_by = models.CharField(max_length=200, blank=True)
+    external_id = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -48,7 +53,12 @@ class Reading(models.Model):
                     | Q(kind="hr", heart_rate__range=HEART_RATE_RANGE)
                 ),
                 name="visits_reading_physiological",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["patient", "external_id"],
+                condition=~Q(external_id=""),
+                name="visits_reading_one_per_external_id",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -25,6 +25,7 @@ from visits.models import (
     Referral,
     Visit,
 )
+from visits.services.apps import revoke_every_app_token
 
 LEAVING_PATH = "leaving"
 
@@ -85,8 +86,20 @@ def close_visit_doors(
             patient=link.patient,
             object_uuid=None,
         )
+    # Apps the person connected to their record (SMART on FHIR) lose every token.
+    app_tokens = revoke_every_app_token(person)
     return LeavingSteps(
         doors=[
+            ClosedDoor(
+                step="api_tokens",
+                count=app_tokens,
+                summary=ngettext(
+                    "%(count)d app token revoked.",
+                    "%(count)d app tokens revoked.",
+                    app_tokens,
+                )
+                % {"count": app_tokens},
+            ),
             ClosedDoor(
                 step="care_relationships",
                 count=len(links),

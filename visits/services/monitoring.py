@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
@@ -221,8 +221,11 @@ def latest_reading_advice(
     return ReadingAdvice(advice, latest) if advice else None
 
 
-def _new_reading(patient: User, data: ReadingInput, source: str) -> Reading:
+def _new_reading(
+    patient: User, data: ReadingInput, source: str, **sender: str
+) -> Reading:
     return Reading(
+        **sender,
         patient=patient,
         kind=data.kind,
         systolic=data.systolic,
@@ -233,8 +236,10 @@ def _new_reading(patient: User, data: ReadingInput, source: str) -> Reading:
     )
 
 
-def _store(patient: User, data: ReadingInput, source: str, limits: Threshold):
-    reading = _new_reading(patient, data, source)
+def _store(
+    patient: User, data: ReadingInput, source: str, limits: Threshold, **sender: str
+):
+    reading = _new_reading(patient, data, source, **sender)
     reading.save()
     message = _alert_message(reading, limits)
     if message:
@@ -248,6 +253,40 @@ def _store(patient: User, data: ReadingInput, source: str, limits: Threshold):
 def record_reading(*, patient: User, data: ReadingInput) -> Reading:
     data = validate_reading(data)
     return _store(patient, data, Reading.Source.MANUAL, _threshold(patient))
+
+
+def record_reading_from_app(
+    *,
+    patient: User,
+    data: ReadingInput,
+    app_name: str,
+    device: str = "",
+    identifier: str = "",
+) -> tuple[Reading, bool]:
+    """A reading sent by a connected app (SMART on FHIR): the same checks,
+    thresholds and alerts as the form. A reading whose identifier was already
+    stored is returned as it is, with False, and nothing is added."""
+    data = validate_reading(data)
+    sent_by = f"{app_name} ({device})" if device else app_name
+    existing = Reading.objects.filter(patient=patient, external_id=identifier)
+    if identifier and existing.exists():
+        return existing.get(), False
+    try:
+        with transaction.atomic():
+            reading = _store(
+                patient,
+                data,
+                Reading.Source.APP,
+                _threshold(patient),
+                sent_by=sent_by[:200],
+                external_id=identifier,
+            )
+    except IntegrityError:
+        # The same reading, sent twice at once: the other request stored it.
+        if not identifier:
+            raise
+        return existing.get(), False
+    return reading, True
 
 
 def _row_to_input(row: dict) -> ReadingInput:
