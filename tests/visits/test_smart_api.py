@@ -13,6 +13,7 @@ from fhir.resources.R4B import get_fhir_model_class
 from fhir.resources.R4B.capabilitystatement import CapabilityStatement
 from fhir.resources.R4B.operationoutcome import OperationOutcome
 
+from accounts.leaving import deactivate_person
 from tests.visits.fhir_checks import check_bundle_schema_only
 from tests.visits.smart_helpers import (
     REDIRECT_URI,
@@ -289,3 +290,13 @@ def test_refresh_with_offline_access_and_revocation_at_the_endpoint(patient):
         },
     )
     assert again.status_code == 400
+
+
+def test_leaving_revokes_every_app_token_and_says_so(patient):
+    live = token_for(patient, register_app(), READ_ALL)
+
+    report = deactivate_person(person=patient)
+
+    [door] = [door for door in report.doors if door.step == "api_tokens"]
+    assert door.summary == "1 app token revoked."
+    _outcome(_get("Patient", live), 401)
