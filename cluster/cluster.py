@@ -80,6 +80,8 @@ def cluster_environment(*, node: str | None, address: str = HOST_ADDRESS) -> dic
         "AWS_SECRET_ACCESS_KEY": "cluster-secret",
         "FRONTEND_CACHE_URL": f"http://{HOST_ADDRESS}:{VARNISH_PORT}",
         "BASE_URL": f"http://127.0.0.1:{PORT}",
+        # Tests also reach each node directly, by its namespace address.
+        "ALLOWED_HOSTS": ",".join(["127.0.0.1", "localhost", *WEB_NODES.values()]),
         "PORT": str(PORT),
         # Short task timeouts: a task held by a killed worker comes back in
         # Q_TIMEOUT + 60 seconds (settings.Q_CLUSTER "retry").
@@ -332,10 +334,27 @@ class Cluster:
             self.start_web_node(name)
         self.wait_until_serving()
 
-    def down(self) -> None:
-        for name in reversed(list(self.processes)):
-            self.stop(name)
+    def down(self, grace: float = 8) -> None:
+        """SIGTERM to every process group at once, SIGKILL to what is left after
+        `grace` seconds (qcluster's own graceful stop can take longer)."""
+        running = [p for p in self.processes.values() if p.poll() is None]
+        for process in running:
+            _signal_group(process, signal.SIGTERM)
+        deadline = time.monotonic() + grace
+        for process in running:
+            try:
+                process.wait(timeout=max(deadline - time.monotonic(), 0.1))
+            except subprocess.TimeoutExpired:
+                _signal_group(process, signal.SIGKILL)
+                process.wait(timeout=10)
         teardown(quiet=True)
+
+
+def _signal_group(process: subprocess.Popen, sig: int) -> None:
+    try:
+        os.killpg(process.pid, sig)
+    except ProcessLookupError:
+        pass
 
 
 def _node_of(body: bytes) -> str:
@@ -408,12 +427,14 @@ def main() -> int:
             f"  Logs: {cluster.logs}/\n  Ctrl-C stops everything.\n",
             flush=True,
         )
+        reported: set[str] = set()
         while True:
             time.sleep(1)
+            # A node that dies is HAProxy's to route around: say so, keep running.
             for name, process in cluster.processes.items():
-                if process.poll() is not None:
-                    print(f"{name} exited; see {cluster.logs / name}.log")
-                    return 1
+                if process.poll() is not None and name not in reported:
+                    reported.add(name)
+                    print(f"{name} exited; see {cluster.logs / name}.log", flush=True)
     except KeyboardInterrupt:
         return 0
     finally:

@@ -11,7 +11,9 @@ from cluster.cluster import PORT, WEB_NODES, WEB_PORT
 
 RUNNING = os.environ.get("CLUSTER_RUNNING") == "1"
 FRONT = f"http://127.0.0.1:{PORT}"
-NODE_URLS = {name: f"http://{address}:{WEB_PORT}" for name, address in WEB_NODES.items()}
+NODE_URLS = {
+    name: f"http://{address}:{WEB_PORT}" for name, address in WEB_NODES.items()
+}
 
 
 def pytest_collection_modifyitems(config, items):
