@@ -76,6 +76,7 @@ def ed25519_pem() -> str:
 # Everything production needs, each secret a fresh random one.
 PRODUCTION_SECRETS = {
     "EMAIL_URL": "smtp://relay.example.org:587",
+    "REDIS_URL": "redis://127.0.0.1:6379/0",
     "JITSI_APP_ID": "telecampus",
     "JITSI_APP_SECRET": secrets.token_urlsafe(48),
     "JITSI_WEBHOOK_SECRET": secrets.token_urlsafe(48),
@@ -106,6 +107,7 @@ def test_production_settings_pass_check_deploy():
         ("JITSI_WEBHOOK_SECRET", "", "ops.E005", "JITSI_WEBHOOK_SECRET is not set"),
         ("CERTIFICATES_SIGNING_KEY", "", "ops.E006", "CERTIFICATES_SIGNING_KEY"),
         ("CERTIFICATES_SIGNING_KEY", "not a key", "ops.E007", "cannot be used"),
+        ("REDIS_URL", "", "ops.E010", "not shared between processes"),
     ],
 )
 def test_check_deploy_names_each_missing_production_secret(
@@ -121,7 +123,7 @@ def test_check_deploy_lists_every_missing_secret_at_once():
     bare = {k: v for k, v in PRODUCTION.items() if k not in PRODUCTION_SECRETS}
     result = manage("check", "--deploy", **bare, EMAIL_URL="file:///tmp/mail")
     assert result.returncode == 1
-    for error_id in ("ops.E001", "ops.E002", "ops.E005", "ops.E006"):
+    for error_id in ("ops.E001", "ops.E002", "ops.E005", "ops.E006", "ops.E010"):
         assert f"({error_id})" in result.stderr, result.stderr
 
 
