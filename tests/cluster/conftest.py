@@ -3,6 +3,8 @@
 
 import os
 import re
+import secrets
+import string
 
 import pytest
 import requests
@@ -50,3 +52,22 @@ def post_form(session: requests.Session, url: str, data: dict, **kwargs):
         allow_redirects=False,
         **kwargs,
     )
+
+
+def signed_in_cookies(user, **session_data) -> dict:
+    """Cookies of a session as the sign-in view leaves it, written through the
+    shared session store (Redis and the database) that every node reads; faster
+    than 50 password checks. Comes with a CSRF cookie whose value is the token."""
+    from importlib import import_module
+
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+
+    session = import_module(settings.SESSION_ENGINE).SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.update(session_data)
+    session.save()
+    csrf = "".join(secrets.choice(string.ascii_letters) for _ in range(32))
+    return {"sessionid": session.session_key, "csrftoken": csrf}

@@ -1,7 +1,5 @@
 """50 patients press "Book" for the same slot at once, spread over the three nodes."""
 
-import secrets
-import string
 import threading
 import uuid
 from datetime import timedelta
@@ -10,29 +8,9 @@ import pytest
 import requests
 from django.utils import timezone
 
-from tests.cluster.conftest import NODE_URLS
+from tests.cluster.conftest import NODE_URLS, signed_in_cookies
 
 RACERS = 50
-
-
-def _signed_in_cookies(user, visit_type) -> dict:
-    """A session as the sign-in view would leave it, written through the shared
-    session store (Redis and the database) that every node reads."""
-    from importlib import import_module
-
-    from django.conf import settings
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-
-    from visits.views.common import BOOKING_TYPE_SESSION_KEY
-
-    session = import_module(settings.SESSION_ENGINE).SessionStore()
-    session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    session[BOOKING_TYPE_SESSION_KEY] = str(visit_type.uuid)
-    session.save()
-    csrf = "".join(secrets.choice(string.ascii_letters) for _ in range(32))
-    return {"sessionid": session.session_key, "csrftoken": csrf}
 
 
 @pytest.mark.usefixtures("cluster_db")
@@ -41,6 +19,7 @@ def test_fifty_simultaneous_bookings_of_one_slot_exactly_one_succeeds():
     from accounts.services import create_user
     from visits.models import Visit, VisitType
     from visits.services.slots import free_slots
+    from visits.views.common import BOOKING_TYPE_SESSION_KEY
 
     visit_type = VisitType.objects.filter(is_active=True).first()
     slot = free_slots(
@@ -50,7 +29,7 @@ def test_fifty_simultaneous_bookings_of_one_slot_exactly_one_succeeds():
     )[0]
     run = uuid.uuid4().hex[:6]
     cookies = [
-        _signed_in_cookies(
+        signed_in_cookies(
             create_user(
                 username=f"race-{run}-{number}",
                 email=f"race-{run}-{number}@example.org",
@@ -59,7 +38,7 @@ def test_fifty_simultaneous_bookings_of_one_slot_exactly_one_succeeds():
                 roles=[Role.PATIENT],
                 email_verified=True,
             ),
-            visit_type,
+            **{BOOKING_TYPE_SESSION_KEY: str(visit_type.uuid)},
         )
         for number in range(RACERS)
     ]
