@@ -1,4 +1,4 @@
-"""Runs last (file name): it stops web3 for good."""
+"""Must run last (its name sorts last in tests/cluster/): it stops web3 for good."""
 
 import csv
 import io
