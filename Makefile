@@ -57,3 +57,14 @@ bench-quick: install
 
 clean:
 	rm -rf $(VENV) var
+
+# --- cluster (docs/decisions/0019): three web nodes, two workers, HAProxy, Varnish,
+# PostgreSQL, Redis and an S3 stand-in on this machine (root: network namespaces).
+.PHONY: cluster cluster-test
+cluster: install
+	PORT=$(PORT) $(BIN)/python cluster/cluster.py up
+
+# Tests use their own port so a `make run` on PORT may keep running.
+CLUSTER_TEST_PORT ?= 9300
+cluster-test: install
+	PORT=$(CLUSTER_TEST_PORT) $(BIN)/python cluster/cluster.py test

@@ -124,6 +124,9 @@ def measure() -> int:
 
         def attempt(patient, slot=slot, barrier=barrier, wins=wins):
             try:
+                # Connected before the start: a web worker keeps its connection, so
+                # the figure is the booking, not 50 PostgreSQL back-ends forking.
+                connection.ensure_connection()
                 barrier.wait()
                 began = time.perf_counter()
                 try:

@@ -38,6 +38,26 @@ def current_generation() -> str:
 def start_new_generation() -> None:
     """Called when published content or alerts change."""
     cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
+    purge_front_cache()
+
+
+def purge_front_cache() -> None:
+    """Everything under the site leaves the front cache (Varnish), when there is one.
+
+    One changed page changes its parent's listing, the home page, feeds and search
+    results too, so the front cache forgets every page, as the generation above does.
+    The trailing "*" asks our VCL (cluster/varnish.vcl) for a prefix ban."""
+    if not settings.FRONTEND_CACHE_URL:
+        return
+    from wagtail.contrib.frontend_cache.utils import purge_url_from_cache
+
+    purge_url_from_cache(f"{settings.BASE_URL}/*")
+
+
+def front_cache_headers(response, lifetime: int) -> None:
+    """Lets the front cache keep an anonymous page for `lifetime` seconds; browsers
+    revalidate (they would not hear about a purge)."""
+    response["Cache-Control"] = f"public, max-age=0, s-maxage={lifetime}"
 
 
 def page_cache_key(*, generation: str, host: str, path: str) -> str:

@@ -7,6 +7,7 @@ from django.utils import timezone
 from cms.cache import (
     cache_lifetime,
     current_generation,
+    front_cache_headers,
     is_marked_cacheable,
     page_cache_key,
 )
@@ -20,6 +21,10 @@ class AnonymousPageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        if settings.FRONTEND_CACHE_URL:
+            # Cluster mode: Varnish caches for every node; this process only says
+            # how long a page may be kept there.
+            return self._mark_for_front_cache(request, self.get_response(request))
         if not self._eligible(request):
             return self.get_response(request)
         key = page_cache_key(
@@ -39,6 +44,17 @@ class AnonymousPageCacheMiddleware:
             )
             if lifetime:
                 cache.set(key, response, lifetime)
+        return response
+
+    def _mark_for_front_cache(self, request, response):
+        if self._eligible(request) and self._storable(response):
+            from cms.models import Alert
+
+            lifetime = cache_lifetime(
+                Alert.objects.seconds_until_next_change(timezone.now())
+            )
+            if lifetime:
+                front_cache_headers(response, lifetime)
         return response
 
     @staticmethod

@@ -186,10 +186,10 @@ Q_CLUSTER = {
     "sync": RUNNING_TESTS,
     "label": "Task queue",
 }
-if REDIS_URL:
-    Q_CLUSTER["redis"] = REDIS_URL
-else:
-    Q_CLUSTER["orm"] = "default"
+# Always the ORM broker, Redis or not: it locks a task while a worker holds it and
+# hands it to another worker after "retry" seconds if that worker died, where the
+# Redis broker pops tasks without acknowledgement (docs/decisions/0019).
+Q_CLUSTER["orm"] = "default"
 # A worker whose last heartbeat is older than this is reported as down by /healthz.
 WORKER_HEARTBEAT_MAX_AGE_SECONDS = env_int(
     "WORKER_HEARTBEAT_MAX_AGE_SECONDS", 150, minimum=60
@@ -660,3 +660,26 @@ OAUTH2_PROVIDER = {
 # Largest FHIR resource an app may post, and the most entries on one search page.
 SMART_MAX_BODY_BYTES = env_int("SMART_MAX_BODY_BYTES", 64 * 1024, minimum=1024)
 SMART_MAX_PAGE_SIZE = env_int("SMART_MAX_PAGE_SIZE", 200, minimum=10)
+# --- cluster ---
+# Several web nodes and workers behind HAProxy and Varnish (docs/decisions/0019,
+# `make cluster`). Each setting here is off by default: one machine runs as before.
+# The name /healthz reports, so a load balancer's answers can be told apart.
+import socket  # noqa: E402
+
+NODE_NAME = env_str("NODE_NAME") or socket.gethostname()
+if REDIS_URL:
+    # Sessions read from the shared cache and written through to the database,
+    # so any node serves any request and a Redis restart signs nobody out.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Varnish (or any cache answering HTTP PURGE) in front of the web nodes. With it,
+# anonymous cms pages are cached there (Cache-Control s-maxage) and purged on
+# publish, unpublish, move and alert changes; the in-process page cache stands down.
+FRONTEND_CACHE_URL = env_str("FRONTEND_CACHE_URL").rstrip("/")
+if FRONTEND_CACHE_URL:
+    INSTALLED_APPS += ["wagtail.contrib.frontend_cache"]
+    WAGTAILFRONTENDCACHE = {
+        "varnish": {
+            "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+            "LOCATION": FRONTEND_CACHE_URL,
+        }
+    }

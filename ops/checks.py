@@ -229,3 +229,30 @@ def check_smart_signing_key(app_configs, **kwargs) -> list[Error]:
             )
         ]
     return []
+
+
+# Caches that live in one process (or on one node's disk): with them, sign-in
+# throttling, TOTP replay protection and the page cache each count per process.
+PROCESS_LOCAL_CACHES = {
+    "django.core.cache.backends.locmem.LocMemCache",
+    "django.core.cache.backends.dummy.DummyCache",
+    "django.core.cache.backends.filebased.FileBasedCache",
+}
+
+
+@register(Tags.security, deploy=True)
+def check_shared_cache(app_configs, **kwargs) -> list[Error]:
+    if not _production():
+        return []
+    backend = settings.CACHES["default"]["BACKEND"]
+    if backend not in PROCESS_LOCAL_CACHES:
+        return []
+    return [
+        Error(
+            "The cache is not shared between processes, so failed sign-ins are "
+            "counted, and used TOTP codes remembered, by each process on its own: "
+            "an attacker gets a fresh allowance from every worker.",
+            hint="Set REDIS_URL=redis://host:6379/0 (one Redis for every web node).",
+            id="ops.E013",
+        )
+    ]

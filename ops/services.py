@@ -86,6 +86,8 @@ def run_health_checks() -> dict:
         "worker": check_worker(),
     }
     return {
+        # Which node answered: behind a load balancer, the one to look at.
+        "node": settings.NODE_NAME,
         "status": "ok" if all(check["ok"] for check in checks.values()) else "fail",
         "failing": [name for name, check in checks.items() if not check["ok"]],
         "checks": checks,

@@ -53,3 +53,8 @@ def test_health_is_never_cached(client):
         "no-cache" in response["Cache-Control"]
         or "max-age=0" in response["Cache-Control"]
     )
+
+
+def test_health_names_the_node_that_answered(client, settings):
+    settings.NODE_NAME = "web2"
+    assert client.get("/healthz").json()["node"] == "web2"

@@ -106,6 +106,7 @@ def rsa_pem() -> str:
 # Everything production needs, each secret a fresh random one.
 PRODUCTION_SECRETS = {
     "EMAIL_URL": "smtp://relay.example.org:587",
+    "REDIS_URL": "redis://127.0.0.1:6379/0",
     "JITSI_APP_ID": "telecampus",
     "JITSI_APP_SECRET": secrets.token_urlsafe(48),
     "JITSI_WEBHOOK_SECRET": secrets.token_urlsafe(48),
@@ -141,6 +142,7 @@ def test_production_settings_pass_check_deploy():
         ("WEBPUSH_VAPID_PRIVATE_KEY", "", "ops.E011", "no push notification"),
         ("WEBPUSH_VAPID_PRIVATE_KEY", ed25519_pem(), "ops.E011", "not a P-256"),
         ("SMART_OIDC_RSA_PRIVATE_KEY", "", "ops.E012", "SMART_OIDC_RSA_PRIVATE_KEY"),
+        ("REDIS_URL", "", "ops.E013", "not shared between processes"),
     ],
 )
 def test_check_deploy_names_each_missing_production_secret(
@@ -163,6 +165,7 @@ def test_check_deploy_lists_every_missing_secret_at_once():
         "ops.E006",
         "ops.E011",
         "ops.E012",
+        "ops.E013",
     ):
         assert f"({error_id})" in result.stderr, result.stderr
 

@@ -9,7 +9,7 @@ follow-up flow, demo.py and the benchmark.
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_q.tasks import async_task
@@ -33,6 +33,30 @@ def _lock_people(*people: User) -> None:
     )
 
 
+def _claim_slot_or_refuse(clinician: User, start: datetime) -> None:
+    """One booking of this clinician's slot at a time; the others are refused at
+    once instead of queueing on the row lock only to find the slot gone.
+
+    A transaction-scoped advisory try-lock on (clinician, start): under a 50-way
+    race 49 bookings return in milliseconds (bench/bench_visits_booking.py). The
+    row locks below still serialise bookings of overlapping, different starts.
+    SQLite serialises whole write transactions and needs none of this."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_try_advisory_xact_lock(%s, %s)",
+            # int4 keys: the id folded into 31 bits (a collision only makes two
+            # clinicians' same-minute bookings take turns), minutes since 1970.
+            [clinician.pk & 0x7FFFFFFF, int(start.timestamp()) // 60],
+        )
+        (claimed,) = cursor.fetchone()
+    if not claimed:
+        raise BookingError(
+            _("Sorry, that time was just taken. Please choose another time.")
+        )
+
+
 def _enqueue(task: str, visit: Visit) -> None:
     transaction.on_commit(lambda: async_task(f"visits.tasks.{task}", str(visit.uuid)))
 
@@ -51,6 +75,7 @@ def book_visit(
     """Book a free slot, or raise BookingError if it was just taken."""
     now = now or timezone.now()
     end = start + timedelta(minutes=visit_type.duration_minutes)
+    _claim_slot_or_refuse(clinician, start)
     _lock_people(patient, clinician)
     # Cheapest refusals first: under contention every loser waits for the lock,
     # then leaves after one query instead of recomputing the schedule.
