@@ -13,6 +13,7 @@ is deleted. Other failures retry 1, 2, 4 ... minutes later, up to MAX_ATTEMPTS.
 
 import base64
 import binascii
+import ipaddress
 import json
 import logging
 from collections.abc import Iterable
@@ -21,6 +22,7 @@ from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 import requests
+from cryptography.hazmat.primitives.asymmetric import ec
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -45,6 +47,18 @@ MAX_TOPICS = 40
 
 
 @dataclass(frozen=True)
+class PushAction:
+    """A button on the notification. Tapping it makes the service worker POST
+    `token` (a form field) to `url`: the token is the authority, so it travels in
+    the body, never in an address that logs or audit trails keep."""
+
+    action: str
+    title: str
+    url: str
+    token: str = ""
+
+
+@dataclass(frozen=True)
 class PushContent:
     """What one notification says. No clinical details in title or body: a locked
     phone shows them. private_detail (a medicine's name) is added to the body only
@@ -54,8 +68,7 @@ class PushContent:
     body: str
     url: str
     tag: str = ""
-    # (action, button label, URL the service worker POSTs to when tapped)
-    actions: list[tuple[str, str, str]] = field(default_factory=list)
+    actions: list[PushAction] = field(default_factory=list)
     private_detail: str = ""
 
     def payload_for(self, subscription: PushSubscription) -> dict:
@@ -68,39 +81,72 @@ class PushContent:
             "url": self.url,
             "tag": self.tag,
             "actions": [
-                {"action": action, "title": label, "url": url}
-                for action, label, url in self.actions
+                {
+                    "action": button.action,
+                    "title": button.title,
+                    "url": button.url,
+                    "token": button.token,
+                }
+                for button in self.actions
             ],
         }
 
 
-def _decoded_key(value: str, length: int, what: str) -> str:
+def _checked_key(value, length: int, what: str, *, curve_point=False) -> str:
+    """The key as canonical base64url, or a ValidationError. Strict decoding (a
+    lenient one drops stray characters, and the padded original would not fit its
+    column), and the device key must be a point on P-256: a bad one would make
+    every later send fail."""
+    refused = ValidationError(
+        _("This browser sent an unusable %(what)s.") % {"what": what}, code="bad_key"
+    )
+    if not isinstance(value, str) or len(value) > 2 * length:
+        raise refused
     try:
-        raw = base64.urlsafe_b64decode(value + "=" * (-len(value) % 4))
-    except (binascii.Error, ValueError, TypeError):
-        raw = b""
+        raw = base64.b64decode(
+            value.replace("-", "+").replace("_", "/") + "=" * (-len(value) % 4),
+            validate=True,
+        )
+        if curve_point:
+            ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), raw)
+    except (binascii.Error, ValueError):
+        raise refused from None
     if len(raw) != length:
-        raise ValidationError(
-            _("This browser sent an unusable %(what)s.") % {"what": what},
-            code="bad_key",
-        )
-    return value
+        raise refused
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-def _checked_endpoint(endpoint: str) -> str:
-    parts = urlsplit(endpoint or "")
-    loopback = parts.hostname in {"127.0.0.1", "localhost", "::1"}
-    if parts.scheme != "https" and not (settings.DEBUG or loopback):
+def _inside_our_network(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False  # a name: push services are public hosts
+    return not address.is_global
+
+
+def _checked_endpoint(endpoint) -> str:
+    """A push service's address. The worker will POST to it, so outside
+    development and tests it must be https on a public host, never an address
+    inside our own network (which would let anyone make the worker call it)."""
+    if isinstance(endpoint, str) and len(endpoint) > 2000:
         raise ValidationError(
-            _("This browser's push service address is not secure."), code="insecure"
+            _("This browser's push service address is too long."), code="too_long"
         )
-    if parts.scheme not in {"https", "http"} or not parts.hostname:
+    try:
+        parts = urlsplit(endpoint)
+        host = parts.hostname or ""
+    except (ValueError, TypeError, AttributeError):
+        parts, host = None, ""
+    if parts is None or parts.scheme not in {"https", "http"} or not host:
         raise ValidationError(
             _("This browser sent no push service address."), code="no_endpoint"
         )
-    if len(endpoint) > 2000:
+    local_allowed = settings.DEBUG or settings.RUNNING_TESTS
+    if not local_allowed and (parts.scheme != "https" or _inside_our_network(host)):
         raise ValidationError(
-            _("This browser's push service address is too long."), code="too_long"
+            _("This browser's push service address is not secure."), code="insecure"
         )
     return endpoint
 
@@ -125,12 +171,29 @@ def save_subscription(
     topics = sorted({name for name in topics if name})
     if len(topics) > MAX_TOPICS:
         raise ValidationError(_("Choose fewer notifications."), code="too_many")
+    owner = user if user is not None and user.is_authenticated else None
+    endpoint = _checked_endpoint(endpoint)
+    if (
+        owner is None
+        and PushSubscription.objects.filter(
+            endpoint=endpoint, user__isnull=False
+        ).exists()
+    ):
+        # A visitor may not take a signed-in person's device over (their visit
+        # and medicine reminders would silently stop).
+        raise ValidationError(
+            _(
+                "Notifications on this device belong to someone who signed in. "
+                "Sign in to change them."
+            ),
+            code="taken",
+        )
     subscription, _created = PushSubscription.objects.update_or_create(
-        endpoint=_checked_endpoint(endpoint),
+        endpoint=endpoint,
         defaults={
-            "user": user if user is not None and user.is_authenticated else None,
-            "p256dh": _decoded_key(p256dh, 65, _("encryption key")),
-            "auth": _decoded_key(auth, 16, _("authentication secret")),
+            "user": owner,
+            "p256dh": _checked_key(p256dh, 65, _("encryption key"), curve_point=True),
+            "auth": _checked_key(auth, 16, _("authentication secret")),
             "device_label": device_label[:120],
             "show_medicine_names": show_medicine_names,
         },
@@ -253,6 +316,9 @@ def send_due_pushes(*, now: datetime | None = None) -> dict[str, int]:
                 _record_failure(message, now, f"push service answered {status}")
             ] += 1
         except requests.RequestException as error:
+            counts[_record_failure(message, now, error.__class__.__name__)] += 1
+        except Exception as error:  # noqa: BLE001 - one bad row must not stop the rest
+            logger.exception("push %s could not be sent", message.pk)
             counts[_record_failure(message, now, error.__class__.__name__)] += 1
         else:
             PushMessage.objects.filter(pk=message.pk).update(

@@ -15,7 +15,7 @@ from icalendar import Calendar, Event
 from accounts.calendar_mail import calendar_attachment
 from accounts.local_time import format_time, format_time_pair
 from notifications import topics
-from notifications.services import PushContent, notify_people
+from notifications.services import PushAction, PushContent, notify_people
 from visits.services import medication
 
 CALENDAR_SUMMARY = "TeleCampus video visit"
@@ -145,17 +145,20 @@ def medicines_url() -> str:
     return settings.BASE_URL + reverse("visits:medicines")
 
 
-def dose_answer_url(dose, answer: str) -> str:
-    return reverse(
-        "visits:dose_answer_by_token", args=[medication.answer_token(dose, answer)]
+def _dose_button(dose, answer: str, title: str) -> PushAction:
+    return PushAction(
+        action=answer,
+        title=title,
+        url=reverse("visits:dose_answer_by_token"),
+        token=medication.answer_token(dose, answer),
     )
 
 
 def send_dose_reminder(dose) -> None:
     """No medicine name in the email or on a locked screen: only the time, in the
     schedule's own zone, and a link. The push adds the name only on devices whose
-    owner chose to see medicine names, and its Taken/Skipped buttons post signed
-    links (visits.services.medication.answer_token)."""
+    owner chose to see medicine names, and its Taken/Skipped buttons post a signed
+    token (visits.services.medication.answer_token) in the request body."""
     schedule = dose.schedule
     clock = format_time(dose.due_at, schedule.time_zone, fmt="G:i", label=False)
     _send(
@@ -174,9 +177,10 @@ def send_dose_reminder(dose) -> None:
             url=reverse("visits:medicines"),
             tag=f"dose-{dose.uuid}",
             actions=[
-                ("taken", gettext("Taken"), dose_answer_url(dose, "taken")),
-                ("skipped", gettext("Skipped"), dose_answer_url(dose, "skipped")),
+                _dose_button(dose, "taken", gettext("Taken")),
+                _dose_button(dose, "skipped", gettext("Skipped")),
             ],
-            private_detail=f"{prescription.medication}, {prescription.dosage}",
+            # The name only (the person opted in to names, not doses).
+            private_detail=prescription.medication,
         ),
     )

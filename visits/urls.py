@@ -51,7 +51,7 @@ urlpatterns = [
     ),
     path("doses/<uuid:dose>/answer/", medication.dose_answer, name="dose_answer"),
     path(
-        "doses/answer/<str:token>/",
+        "doses/answer/",
         medication.dose_answer_by_token,
         name="dose_answer_by_token",
     ),

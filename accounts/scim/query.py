@@ -334,6 +334,9 @@ def _apply_sub(document, op, attr, sub, value, is_multi) -> None:
 
 def _apply_filtered(document, op, attr, tree, sub, value) -> None:
     items = document.get(attr) or []
+    if not isinstance(items, list):
+        # A filter ("name[givenName eq ...]") only selects among a list's values.
+        raise _no_target(f"“{attr}” holds one value, not a list to filter.")
     chosen = [item for item in items if isinstance(item, dict) and matches(tree, item)]
     if not chosen:
         if op == "remove":

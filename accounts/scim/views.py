@@ -9,7 +9,7 @@ import json
 import logging
 import uuid
 
-from django.db import DatabaseError
+from django.db import DatabaseError, transaction
 from django.http import HttpResponse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
@@ -266,18 +266,22 @@ def root_search(request):
     if not isinstance(body, dict) or SEARCH_SCHEMA not in (body.get("schemas") or []):
         raise invalid_syntax(f"A search needs “schemas”: [{SEARCH_SCHEMA}].")
     params = _search_params(body)
-    found = []
-    for kind in ("User", "Group"):
-        listing = json.loads(
-            _list(request, {**params, "startIndex": 1}, kind=kind).content
-        )
-        found.extend(listing["Resources"])
     start, count = _page(params)
-    page = found[start - 1 : start - 1 + count]
+
+    def listing(kind, first, how_many):
+        window = {**params, "startIndex": first, "count": how_many}
+        return json.loads(_list(request, window, kind=kind).content)
+
+    # Users first, then Groups, as one list: the page may end in the users, span
+    # both, or start among the groups.
+    users = listing("User", start, count)
+    page = users["Resources"]
+    groups = listing("Group", max(1, start - users["totalResults"]), count - len(page))
+    page += groups["Resources"]
     return _json(
         {
             "schemas": [LIST_SCHEMA],
-            "totalResults": len(found),
+            "totalResults": users["totalResults"] + groups["totalResults"],
             "itemsPerPage": len(page),
             "startIndex": start,
             "Resources": page,
@@ -295,19 +299,23 @@ def groups_search(request):
     return _search(request, "Group")
 
 
-def _account(user_id) -> DirectoryAccount:
-    account = (
-        DirectoryAccount.objects.select_related("user")
-        .filter(user__uuid=user_id)
-        .first()
-    )
+def _account(user_id, *, for_update=False) -> DirectoryAccount:
+    accounts = DirectoryAccount.objects.select_related("user")
+    if for_update:
+        # Writes hold the row from the If-Match check to the save, so two
+        # changes sent with the same ETag cannot both succeed.
+        accounts = accounts.select_for_update(of=("self",))
+    account = accounts.filter(user__uuid=user_id).first()
     if account is None:
         raise not_found()
     return account
 
 
-def _group(group_id) -> DirectoryGroup:
-    group = DirectoryGroup.objects.filter(uuid=group_id).first()
+def _group(group_id, *, for_update=False) -> DirectoryGroup:
+    groups = DirectoryGroup.objects.all()
+    if for_update:
+        groups = groups.select_for_update()
+    group = groups.filter(uuid=group_id).first()
     if group is None:
         raise not_found()
     return group
@@ -333,12 +341,14 @@ def user(request, user_id):
             _projection(request, resources.user_document(account, base)),
             version=version,
         )
-    if request.method == "DELETE":
-        _check_if_match(request, version)
-        resources.delete_directory_user(account=account, client=client)
-        return HttpResponse(status=204)
-    if request.method in ("PUT", "PATCH"):
-        _check_if_match(request, version)
+    if request.method not in ("DELETE", "PUT", "PATCH"):
+        raise ScimError(405, "Use GET, PUT, PATCH or DELETE here.")
+    with transaction.atomic():
+        account = _account(user_id, for_update=True)
+        _check_if_match(request, resources.etag(account.version))
+        if request.method == "DELETE":
+            resources.delete_directory_user(account=account, client=client)
+            return HttpResponse(status=204)
         if request.method == "PUT":
             resources.replace_directory_user(
                 account=account, body=_body(request), client=client
@@ -347,12 +357,8 @@ def user(request, user_id):
             resources.patch_directory_user(
                 account=account, operations=_patch_operations(request), client=client
             )
-        account = _account(user_id)
-        document = resources.user_document(account, base)
-        return _json(
-            _projection(request, document), version=document["meta"]["version"]
-        )
-    raise ScimError(405, "Use GET, PUT, PATCH or DELETE here.")
+    document = resources.user_document(_account(user_id), base)
+    return _json(_projection(request, document), version=document["meta"]["version"])
 
 
 @scim_endpoint
@@ -368,12 +374,14 @@ def group(request, group_id):
             _projection(request, resources.group_document(found, base)),
             version=version,
         )
-    if request.method == "DELETE":
-        _check_if_match(request, version)
-        resources.delete_directory_group(group=found, client=client)
-        return HttpResponse(status=204)
-    if request.method in ("PUT", "PATCH"):
-        _check_if_match(request, version)
+    if request.method not in ("DELETE", "PUT", "PATCH"):
+        raise ScimError(405, "Use GET, PUT, PATCH or DELETE here.")
+    with transaction.atomic():
+        found = _group(group_id, for_update=True)
+        _check_if_match(request, resources.etag(found.version))
+        if request.method == "DELETE":
+            resources.delete_directory_group(group=found, client=client)
+            return HttpResponse(status=204)
         if request.method == "PUT":
             resources.replace_directory_group(
                 group=found, body=_body(request), client=client
@@ -382,11 +390,8 @@ def group(request, group_id):
             resources.patch_directory_group(
                 group=found, operations=_patch_operations(request), client=client
             )
-        document = resources.group_document(_group(group_id), base)
-        return _json(
-            _projection(request, document), version=document["meta"]["version"]
-        )
-    raise ScimError(405, "Use GET, PUT, PATCH or DELETE here.")
+    document = resources.group_document(_group(group_id), base)
+    return _json(_projection(request, document), version=document["meta"]["version"])
 
 
 def _read_only(request) -> None:

@@ -63,7 +63,7 @@ self.addEventListener("fetch", (event) => {
 
 // Web Push (#17): show what the portal sent; no clinical details unless the person
 // chose to see medicine names. Tapping opens the page; an action button posts its
-// signed answer (for example "taken") and needs no open page.
+// signed token (for example a dose "taken") in the body and needs no open page.
 self.addEventListener("push", (event) => {
     let message = {};
     try {
@@ -79,7 +79,9 @@ self.addEventListener("push", (event) => {
             icon: SHELL.find((url) => url.includes("icon-192")),
             data: {
                 url: message.url || "/",
-                actionUrls: Object.fromEntries(actions.map((a) => [a.action, a.url])),
+                answers: Object.fromEntries(
+                    actions.map((a) => [a.action, { url: a.url, token: a.token || "" }])
+                ),
             },
             actions: actions.map((a) => ({ action: a.action, title: a.title })),
         })
@@ -90,9 +92,13 @@ self.addEventListener("notificationclick", (event) => {
     const notification = event.notification;
     const data = notification.data || {};
     notification.close();
-    const answerUrl = event.action && data.actionUrls ? data.actionUrls[event.action] : null;
-    if (answerUrl) {
-        event.waitUntil(fetch(answerUrl, { method: "POST", credentials: "include" }));
+    const answer = event.action && data.answers ? data.answers[event.action] : null;
+    if (answer) {
+        event.waitUntil(fetch(answer.url, {
+            method: "POST",
+            credentials: "include",
+            body: new URLSearchParams({ token: answer.token }),
+        }));
         return;
     }
     const target = new URL(data.url || "/", self.location.origin).href;

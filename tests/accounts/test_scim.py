@@ -102,6 +102,48 @@ def test_paging_counts_every_match_and_returns_one_page(scim):
     assert [r["userName"] for r in page["Resources"]] == ["p1@hospital.example"]
 
 
+def test_a_search_across_users_and_groups_pages_the_joined_list(scim):
+    for n in range(3):
+        scim.create_user(f"p{n}@hospital.example", f"p{n}@hospital.example")
+    for name in ("Cardiology", "Oncology"):
+        scim.create_group(name, [])
+    search = "urn:ietf:params:scim:api:messages:2.0:SearchRequest"
+
+    pages = [
+        scim.call(
+            "post", ".search", {"schemas": [search], "startIndex": start, "count": 2}
+        ).json()
+        for start in (1, 3, 5)
+    ]
+
+    assert {page["totalResults"] for page in pages} == {5}
+    names = [
+        [r.get("userName") or r.get("displayName") for r in page["Resources"]]
+        for page in pages
+    ]
+    assert names == [
+        ["p0@hospital.example", "p1@hospital.example"],
+        ["p2@hospital.example", "Cardiology"],
+        ["Oncology"],
+    ]
+
+
+@pytest.mark.parametrize(
+    "operation",
+    [
+        {"op": "add", "path": 'name[givenName eq "x"]', "value": "y"},
+        {"op": "replace", "path": 'name[givenName eq "Dana"].familyName', "value": "y"},
+    ],
+)
+def test_a_filter_on_a_single_valued_attribute_is_a_scim_error(scim, operation):
+    user = scim.create_user("f@hospital.example", "f@hospital.example")
+
+    response = scim.patch(f"Users/{user['id']}", [operation])
+
+    assert response.status_code == 400
+    assert response.json()["schemas"] == ["urn:ietf:params:scim:api:messages:2.0:Error"]
+
+
 def test_a_stale_etag_is_refused_and_a_fresh_one_accepted(scim):
     created = scim.create_user("e@hospital.example", "e@hospital.example")
     stale = created["meta"]["version"]

@@ -10,7 +10,7 @@ from cms.services import notify_alert_subscribers
 from notifications import topics
 from notifications.models import PushMessage, PushSubscription
 from tests.cms.factories import make_alert
-from tests.notifications.push_service import BrowserKeys
+from tests.notifications.push_service import BrowserKeys, b64url
 
 pytestmark = pytest.mark.django_db
 
@@ -95,12 +95,25 @@ def test_a_patient_turns_on_reminders_and_sees_this_device_later(client, patient
             "This browser sent an unusable encryption key.",
         ),
         (
-            _body(["alerts"], endpoint="http://push.example/abc"),
-            "This browser's push service address is not secure.",
+            {**_body(["alerts"]), "subscription": {"endpoint": "https://p.example/x",
+             "keys": {"p256dh": b64url(b"\x04" + bytes(64)),
+                      "auth": b64url(bytes(16))}}},
+            "This browser sent an unusable encryption key.",
+        ),
+        (
+            {**_body(["alerts"]), "subscription": {"endpoint": "https://p.example/x",
+             "keys": {"p256dh": BrowserKeys.new().p256dh + "!" * 300,
+                      "auth": b64url(bytes(16))}}},
+            "This browser sent an unusable encryption key.",
+        ),
+        (
+            {**_body(["alerts"]),
+             "subscription": {**_body([])["subscription"], "endpoint": 7}},
+            "This browser sent no push service address.",
         ),
     ],
     ids=["not-json", "no-subscription", "not-for-visitors", "nothing", "bad-key",
-         "plain-http"],
+         "not-on-the-curve", "stray-characters", "endpoint-not-text"],
 )  # fmt: skip
 def test_bad_subscriptions_are_refused_with_a_sentence(client, body, message):
     response = _post(client, SUBSCRIBE, body)
@@ -159,3 +172,44 @@ def test_an_alert_reaches_the_phones_of_its_area_once(client):
     ]
     assert {m.payload["body"] for m in owed} == {"North campus clinics"}
     assert {m.payload["url"] for m in owed} == {alert.get_absolute_url()}
+
+
+@pytest.mark.parametrize(
+    "endpoint",
+    [
+        "http://push.example/abc",
+        "https://127.0.0.1/x",
+        "https://localhost/x",
+        "https://10.0.0.5/x",
+        "https://[::1]/x",
+        "https://169.254.169.254/latest/",
+    ],
+)
+def test_in_production_the_worker_posts_only_to_public_https_hosts(
+    client, settings, endpoint
+):
+    settings.DEBUG = False
+    settings.RUNNING_TESTS = False
+
+    refused = _post(client, SUBSCRIBE, _body([topics.ALERTS], endpoint=endpoint))
+    accepted = _post(
+        client, SUBSCRIBE, _body([topics.ALERTS], endpoint="https://fcm.example/send/1")
+    )
+
+    assert refused.status_code == 400
+    assert refused.json()["error"] == (
+        "This browser's push service address is not secure."
+    )
+    assert accepted.status_code == 200
+
+
+def test_a_visitor_cannot_take_over_a_signed_in_persons_device(client, patient):
+    client.force_login(patient)
+    _post(client, SUBSCRIBE, _body([topics.VISIT_REMINDERS]))
+    client.logout()
+
+    response = _post(client, SUBSCRIBE, _body([topics.ALERTS]))
+
+    assert response.status_code == 400
+    assert response.json()["error"].startswith("Notifications on this device belong")
+    assert PushSubscription.objects.get().user == patient

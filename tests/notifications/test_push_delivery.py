@@ -220,3 +220,19 @@ def test_leaving_stops_every_device_of_that_person(push_service, clinician, pati
     assert [s.endpoint for s in PushSubscription.objects.all()] == [
         push_service.endpoint("stays")
     ]
+
+
+def test_one_broken_subscription_does_not_stop_the_others(push_service, patient):
+    broken, _ = _subscribe(push_service, "broken", user=patient)
+    _subscribe(push_service, "fine", user=patient)
+    # A key that passed the checks once but no longer works (say, a library's
+    # stricter rule): the send raises something other than a push-service error.
+    PushSubscription.objects.filter(pk=broken.pk).update(p256dh="AAAA")
+
+    notify_people(
+        users=[patient], topic=topics.VISIT_REMINDERS, dedupe_key="k", content=REMINDER
+    )
+    counts = send_due_pushes()
+
+    assert counts["sent"] == 1 and counts["retrying"] == 1
+    assert [request.path for request in push_service.received] == ["/push/fine"]

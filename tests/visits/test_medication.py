@@ -13,6 +13,7 @@ import pytest
 import time_machine
 from django.core import mail, signing
 from django.test import Client
+from django.utils import timezone
 
 from accounts.roles import Role
 from notifications import topics
@@ -29,6 +30,7 @@ from visits.services.medication import (
     ANSWER_TOKEN_SALT,
     answer_dose,
     answer_token,
+    plan_and_claim_due_doses,
     set_medication_schedule,
 )
 from visits.services.record import decide_refill, request_refill
@@ -189,9 +191,7 @@ def test_the_push_says_the_time_and_its_buttons_answer_the_dose(
     }
     assert set(pushed) == {"/push/phone", "/push/laptop"}
     assert pushed["/push/laptop"]["body"] == "Your 8:00 dose is due."
-    assert pushed["/push/phone"]["body"] == (
-        "Your 8:00 dose is due. Amlodipine 5 mg, one tablet"
-    )
+    assert pushed["/push/phone"]["body"] == ("Your 8:00 dose is due. Amlodipine 5 mg")
     laptop = pushed["/push/laptop"]
     assert laptop["title"] == "Time for your medicine"
     assert laptop["url"] == "/visits/medicines/"
@@ -199,11 +199,14 @@ def test_the_push_says_the_time_and_its_buttons_answer_the_dose(
         ("taken", "Taken"),
         ("skipped", "Skipped"),
     ]
-    taken_url = laptop["actions"][0]["url"]
-    assert "Amlodipine" not in taken_url
+    taken = laptop["actions"][0]
+    assert taken["url"] == "/visits/doses/answer/"
     with time_machine.travel(EXPECTED_UTC[0] + timedelta(minutes=5), tick=False):
-        # What the service worker does when "Taken" is tapped: no session, no CSRF.
-        response = Client(enforce_csrf_checks=True).post(taken_url)
+        # What the service worker does when "Taken" is tapped: the token in the
+        # body, no session, no CSRF token.
+        response = Client(enforce_csrf_checks=True).post(
+            taken["url"], {"token": taken["token"]}
+        )
     assert response.status_code == 204
     dose.refresh_from_db()
     assert dose.status == Dose.Status.TAKEN
@@ -220,7 +223,7 @@ def test_after_downtime_an_old_dose_gets_no_late_reminder(twice_daily):
 
 def _post_token(client, dose, answer, token=None):
     token = token or answer_token(dose, answer)
-    return client.post(f"/visits/doses/answer/{token}/")
+    return client.post("/visits/doses/answer/", {"token": token})
 
 
 @pytest.mark.django_db
@@ -259,7 +262,7 @@ def test_a_notification_button_answers_its_dose_with_a_signed_token(
         assert _post_token(client, dose, "skipped", token[:-2] + "xx").status_code == (
             403
         )
-        assert client.get(f"/visits/doses/answer/{token}/").status_code == 405
+        assert client.get("/visits/doses/answer/").status_code == 405
     with time_machine.travel(dose.due_at + timedelta(days=2), tick=False):
         assert _post_token(client, dose, "skipped", token).status_code == 403
         late = answer_token(dose, "skipped")
@@ -379,3 +382,20 @@ def test_adherence_shows_in_the_workspace_and_the_fhir_export(
         if e.resource.get_resource_type() == "MedicationAdministration"
     )
     assert statuses == ["completed", "not-done"]
+
+
+@pytest.mark.django_db
+def test_a_patient_who_has_left_gets_no_reminders_and_no_answers(twice_daily):
+    dose = twice_daily.doses.get(due_at=EXPECTED_UTC[0])
+    token = answer_token(dose, "taken")
+    patient = twice_daily.patient
+    patient.is_active = False
+    patient.save(update_fields=["is_active"])
+
+    with time_machine.travel(EXPECTED_UTC[0] + timedelta(minutes=1), tick=False):
+        assert plan_and_claim_due_doses(now=timezone.now()) == []
+        response = Client().post("/visits/doses/answer/", {"token": token})
+
+    assert response.status_code == 403
+    dose.refresh_from_db()
+    assert dose.status == Dose.Status.PLANNED

@@ -103,6 +103,21 @@ def test_an_unlisted_search_parameter_is_refused_not_ignored(patient):
     assert "'value-quantity' is not supported" in message
 
 
+@pytest.mark.parametrize(
+    ("kind", "search"),
+    [
+        ("Observation", {"date": "9999-12-31"}),
+        ("Observation", {"date": "9999-12-31T23:59:59.999999+00:00"}),
+        ("Slot", {"start": "ge9999-12-31", "service-type": "wellness"}),
+        ("Observation", {"date": "2026-02-30"}),
+    ],
+)
+def test_dates_at_the_ends_of_the_calendar_are_refused_not_a_500(patient, kind, search):
+    token = token_for(patient, register_app(), READ_ALL)
+    message = _outcome(_get(kind, token, **search), 400)
+    assert "is not a FHIR date" in message
+
+
 def test_another_patients_ids_answer_404_as_operation_outcome(patient, other_patient):
     theirs = Reading.objects.create(
         patient=other_patient,

@@ -8,7 +8,6 @@ import pytest
 from django.urls import reverse
 
 from visits.models import AuditEvent, Dose, Referral, Visit
-from visits.services.medication import answer_token
 from visits.services.record import propose_follow_up
 from visits.services.sharing import open_break_glass
 from visits.urls import urlpatterns
@@ -97,7 +96,6 @@ def _world(people):
         "refill": patient.refills.get().uuid,
         "prescription": patient.refills.get().uuid,
         "dose": dose.uuid,
-        "token": answer_token(dose, "taken"),
         "alert": patient.alerts.get().uuid,
         "patient": patient.uuid,
         "document": patient.documents.get().uuid,

@@ -186,6 +186,8 @@ def plan_and_claim_due_doses(*, now: datetime) -> list[str]:
         due_at__lte=now,
         due_at__gt=now - REMINDER_GRACE,
         schedule__stopped_at__isnull=True,
+        # Someone who has left (accounts.leaving) gets no more reminders.
+        schedule__patient__is_active=True,
     )
     # One order for every sweeper, so two claiming at once never deadlock.
     due = due.order_by("due_at", "pk").values_list("pk", "uuid")
@@ -258,7 +260,12 @@ def read_answer_token(token: str) -> TokenAnswer | None:
         .filter(uuid=claims.get("dose"))
         .first()
     )
-    if dose is None or str(dose.schedule.patient.uuid) != claims.get("patient"):
+    patient = dose.schedule.patient if dose else None
+    if (
+        patient is None
+        or not patient.is_active
+        or str(patient.uuid) != claims.get("patient")
+    ):
         return None
     return TokenAnswer(dose=dose, answer=claims["answer"])
 

@@ -5,7 +5,7 @@ a sentence, so an app never mistakes an ignored filter for an applied one.
 """
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from dateutil.relativedelta import relativedelta
@@ -69,6 +69,20 @@ def date_bounds(value: str, zone: str) -> tuple[datetime, datetime]:
     without a time are days in the patient's own zone."""
     tz = ZoneInfo(zone)
     try:
+        start, end = _bounds(value, tz)
+        # The database compares in UTC; make the conversion fail here, not there.
+        start.astimezone(UTC), end.astimezone(UTC)
+        return start, end
+    except (ValueError, OverflowError):
+        # OverflowError: the ends of datetime's range (year 1, year 9999).
+        raise SearchRefused(
+            f"{value!r} is not a FHIR date; use YYYY, YYYY-MM, YYYY-MM-DD or a "
+            "dateTime with its UTC offset, between the years 1 and 9998."
+        ) from None
+
+
+def _bounds(value: str, tz) -> tuple[datetime, datetime]:
+    try:
         if len(value) == 4:
             start = datetime(int(value), 1, 1, tzinfo=tz)
             return start, start + relativedelta(years=1)
@@ -82,10 +96,7 @@ def date_bounds(value: str, zone: str) -> tuple[datetime, datetime]:
     except ValueError:
         moment = None
     if moment is None:
-        raise SearchRefused(
-            f"{value!r} is not a FHIR date; use YYYY, YYYY-MM, YYYY-MM-DD or a "
-            "dateTime with its UTC offset."
-        )
+        raise ValueError(value)
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=tz)
     return moment, moment + timedelta(seconds=1)
