@@ -8,15 +8,15 @@ clinical work). A receiver closes its own doors inside the same transaction and
 returns a `LeavingSteps`; this module turns the answers into the report the
 administrator sees and one audit entry per door.
 
-Hook for apps added later (the API/OAuth app revoking its tokens)::
+Hook for other apps (as visits does for its SMART app tokens)::
 
     from accounts.leaving import ClosedDoor, LeavingSteps, person_deactivated
 
     def _revoke_api_tokens(sender, *, person, actor, now, **kwargs) -> LeavingSteps:
         revoked = revoke_tokens_of(person)          # that app's own service
-        return LeavingSteps(doors=[ClosedDoor(
-            step="api_tokens", count=revoked,
-            summary=ngettext("%(n)d API token revoked.", ..., revoked) % ...)])
+        return LeavingSteps(doors=[ClosedDoor.counted("api_tokens", revoked,
+            ngettext("%(count)d token revoked.", "%(count)d tokens revoked.",
+                     revoked))])
 
     # in that app's AppConfig.ready():
     person_deactivated.connect(_revoke_api_tokens, dispatch_uid="<app>.leaving")
@@ -51,6 +51,14 @@ class ClosedDoor:
     summary: str
     # "visits" when the receiver wrote its own entries in the PHI audit log.
     audited_in: str = "accounts"
+
+    @classmethod
+    def counted(
+        cls, step: str, count: int, sentence: str, audited_in: str = "accounts"
+    ) -> "ClosedDoor":
+        """`sentence` is an ngettext() result with %(count)d in it (the literal
+        strings stay at the call, where makemessages finds them)."""
+        return cls(step, count, sentence % {"count": count}, audited_in)
 
 
 @dataclass(frozen=True)
@@ -138,15 +146,14 @@ def deactivate_person(
     person.save(update_fields=["is_active"])
     sessions = end_sessions(person)
     doors = [
-        ClosedDoor(
-            step="sessions",
-            count=sessions,
-            summary=ngettext(
+        ClosedDoor.counted(
+            "sessions",
+            sessions,
+            ngettext(
                 "%(count)d signed-in session ended; signing in is refused.",
                 "%(count)d signed-in sessions ended; signing in is refused.",
                 sessions,
-            )
-            % {"count": sessions},
+            ),
         )
     ]
     open_work: list[OpenWork] = []

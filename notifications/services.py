@@ -347,15 +347,14 @@ def forget_devices_of(*, person) -> LeavingSteps:
     count = by_model.get("notifications.PushSubscription", 0)
     return LeavingSteps(
         doors=[
-            ClosedDoor(
-                step="push_devices",
-                count=count,
-                summary=ngettext(
+            ClosedDoor.counted(
+                "push_devices",
+                count,
+                ngettext(
                     "%(count)d device stopped getting notifications.",
                     "%(count)d devices stopped getting notifications.",
                     count,
-                )
-                % {"count": count},
+                ),
             )
         ]
     )

@@ -39,35 +39,32 @@ def close_meeting_doors(*, person: User, now: datetime) -> LeavingSteps:
     )
     return LeavingSteps(
         doors=[
-            ClosedDoor(
-                step="calendar_feed",
-                count=feeds,
-                summary=ngettext(
+            ClosedDoor.counted(
+                "calendar_feed",
+                feeds,
+                ngettext(
                     "%(count)d calendar feed address revoked.",
                     "%(count)d calendar feed addresses revoked.",
                     feeds,
-                )
-                % {"count": feeds},
+                ),
             ),
-            ClosedDoor(
-                step="guest_links",
-                count=revoked,
-                summary=ngettext(
+            ClosedDoor.counted(
+                "guest_links",
+                revoked,
+                ngettext(
                     "%(count)d guest link they created revoked.",
                     "%(count)d guest links they created revoked.",
                     revoked,
-                )
-                % {"count": revoked},
+                ),
             ),
-            ClosedDoor(
-                step="meeting_joins",
-                count=meetings,
-                summary=ngettext(
+            ClosedDoor.counted(
+                "meeting_joins",
+                meetings,
+                ngettext(
                     "Joining and new Jitsi tokens refused for %(count)d meeting.",
                     "Joining and new Jitsi tokens refused for %(count)d meetings.",
                     meetings,
-                )
-                % {"count": meetings},
+                ),
             ),
         ]
     )

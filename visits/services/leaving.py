@@ -90,47 +90,43 @@ def close_visit_doors(
     app_tokens = revoke_every_app_token(person)
     return LeavingSteps(
         doors=[
-            ClosedDoor(
-                step="api_tokens",
-                count=app_tokens,
-                summary=ngettext(
+            ClosedDoor.counted(
+                "api_tokens",
+                app_tokens,
+                ngettext(
                     "%(count)d app token revoked.",
                     "%(count)d app tokens revoked.",
                     app_tokens,
-                )
-                % {"count": app_tokens},
+                ),
             ),
-            ClosedDoor(
-                step="care_relationships",
-                count=len(links),
-                summary=ngettext(
+            ClosedDoor.counted(
+                "care_relationships",
+                len(links),
+                ngettext(
                     "%(count)d ongoing care relationship ended.",
                     "%(count)d ongoing care relationships ended.",
                     len(links),
-                )
-                % {"count": len(links)},
+                ),
                 audited_in="visits",
             ),
-            ClosedDoor(
-                step="referral_shares",
-                count=len(shares),
-                summary=ngettext(
+            ClosedDoor.counted(
+                "referral_shares",
+                len(shares),
+                ngettext(
                     "%(count)d referral share made to them ended.",
                     "%(count)d referral shares made to them ended.",
                     len(shares),
-                )
-                % {"count": len(shares)},
+                ),
                 audited_in="visits",
             ),
-            ClosedDoor(
-                step="break_glass",
-                count=len(grants),
-                summary=ngettext(
+            ClosedDoor.counted(
+                "break_glass",
+                len(grants),
+                ngettext(
                     "%(count)d emergency access grant ended.",
                     "%(count)d emergency access grants ended.",
                     len(grants),
-                )
-                % {"count": len(grants)},
+                ),
                 audited_in="visits",
             ),
         ],
