@@ -70,7 +70,7 @@ class PushMessage(models.Model):
     )
     dedupe_key = models.CharField(max_length=200)
     # What the service worker shows: title, body, url, tag, actions. Encrypted for
-    # the device when sent; kept only until sent (plus a short while, see purge).
+    # the device when sent; emptied once sent or given up (it may name a medicine).
     payload = models.JSONField()
     status = models.CharField(
         max_length=16, choices=Status.choices, default=Status.PENDING

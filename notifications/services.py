@@ -43,7 +43,6 @@ CLAIM_LEASE = timedelta(minutes=5)
 BATCH_SIZE = 200
 # A reminder that could not be delivered within a day is no use any more.
 TIME_TO_LIVE_SECONDS = 24 * 60 * 60
-MAX_TOPICS = 40
 
 
 @dataclass(frozen=True)
@@ -159,18 +158,28 @@ def save_subscription(
     p256dh: str,
     auth: str,
     topics: Iterable[str],
+    allowed_topics: Iterable[str],
     device_label: str = "",
     show_medicine_names: bool = False,
 ) -> PushSubscription:
-    """Create or update this browser's subscription with exactly these topics.
+    """Create or update this browser's subscription with exactly these topics,
+    which must be among `allowed_topics` (what this person is offered).
 
     The endpoint identifies the browser: subscribing again (after signing in, or
     with other choices) updates the one row. A visitor's subscription carries no
     person; a person's is theirs alone.
     """
-    topics = sorted({name for name in topics if name})
-    if len(topics) > MAX_TOPICS:
-        raise ValidationError(_("Choose fewer notifications."), code="too_many")
+    if isinstance(topics, str) or not all(isinstance(name, str) for name in topics):
+        raise ValidationError(_("Choose notifications from the list."), code="topics")
+    topics = sorted(set(topics))
+    if not topics:
+        raise ValidationError(
+            _("Choose at least one kind of notification."), code="no_topics"
+        )
+    if set(topics) - set(allowed_topics):
+        raise ValidationError(
+            _("One of those notifications is not for you."), code="not_allowed"
+        )
     owner = user if user is not None and user.is_authenticated else None
     endpoint = _checked_endpoint(endpoint)
     if (
@@ -283,6 +292,7 @@ def _record_failure(message: PushMessage, now: datetime, error: str) -> str:
     PushMessage.objects.filter(pk=message.pk).update(
         attempts=attempts,
         status=PushMessage.Status.FAILED if gave_up else PushMessage.Status.PENDING,
+        **({"payload": {}} if gave_up else {}),
         next_attempt_at=now + timedelta(minutes=2 ** (attempts - 1)),
         last_error=error[:300],
     )
@@ -321,8 +331,10 @@ def send_due_pushes(*, now: datetime | None = None) -> dict[str, int]:
             logger.exception("push %s could not be sent", message.pk)
             counts[_record_failure(message, now, error.__class__.__name__)] += 1
         else:
+            # The payload may hold a medicine's name (opted in): it is not kept
+            # once delivered.
             PushMessage.objects.filter(pk=message.pk).update(
-                status=PushMessage.Status.SENT, sent_at=now
+                status=PushMessage.Status.SENT, sent_at=now, payload={}
             )
             PushSubscription.objects.filter(pk=message.subscription_id).update(
                 last_sent_at=now

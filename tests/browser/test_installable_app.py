@@ -152,7 +152,6 @@ def deliver_push(page, payload: dict) -> None:
         lambda event: registrations.extend(event["registrations"]),
     )
     session.send("ServiceWorker.enable")
-    page.wait_for_timeout(0)  # let the registration event arrive
     page.wait_for_function("navigator.serviceWorker.controller !== null")
     for _ in range(50):
         if registrations:

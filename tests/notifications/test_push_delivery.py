@@ -48,6 +48,7 @@ def _subscribe(service, name, *, user=None, chosen=(topics.VISIT_REMINDERS,), **
         p256dh=keys.p256dh,
         auth=keys.auth,
         topics=chosen,
+        allowed_topics=chosen,
         **extra,
     )
     return subscription, keys
@@ -93,7 +94,9 @@ def test_a_push_is_encrypted_for_the_device_and_signed_with_our_key(
     assert key == application_server_key()
     assert claims["sub"] == settings.WEBPUSH_VAPID_SUBJECT
     assert time.time() < claims["exp"] <= time.time() + 24 * 60 * 60
-    assert PushMessage.objects.get().status == PushMessage.Status.SENT
+    sent = PushMessage.objects.get()
+    assert sent.status == PushMessage.Status.SENT
+    assert sent.payload == {}  # delivered: nothing of it is kept
 
 
 def test_medicine_names_only_for_those_who_chose_them(push_service, patient):

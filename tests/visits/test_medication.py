@@ -89,6 +89,7 @@ def patient_devices(patient):
             p256dh=keys[name].p256dh,
             auth=keys[name].auth,
             topics=[topics.MEDICINE_REMINDERS],
+            allowed_topics=[topics.MEDICINE_REMINDERS],
             show_medicine_names=names_allowed,
         )
     yield service, keys
