@@ -8,6 +8,8 @@ Every refusal is a SCIM error document with a 4xx status (never a 500).
 import json
 import logging
 import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.db import DatabaseError, transaction
 from django.http import HttpResponse
@@ -328,70 +330,80 @@ def _patch_operations(request):
     return body.get("Operations")
 
 
-@scim_endpoint
-def user(request, user_id):
-    account = _account(user_id)
+@dataclass(frozen=True)
+class _Kind:
+    """How one resource type (a User or a Group) is loaded, shown and changed."""
+
+    load: Callable  # (id, for_update=bool) -> row, or a 404 ScimError
+    render: Callable  # (row, base URL) -> SCIM document
+    delete: Callable  # (row, client)
+    replace: Callable  # (row, body, client)
+    patch: Callable  # (row, operations, client)
+
+
+_USER = _Kind(
+    load=_account,
+    render=resources.user_document,
+    delete=lambda row, client: resources.delete_directory_user(
+        account=row, client=client
+    ),
+    replace=lambda row, body, client: resources.replace_directory_user(
+        account=row, body=body, client=client
+    ),
+    patch=lambda row, operations, client: resources.patch_directory_user(
+        account=row, operations=operations, client=client
+    ),
+)
+_GROUP = _Kind(
+    load=_group,
+    render=resources.group_document,
+    delete=lambda row, client: resources.delete_directory_group(
+        group=row, client=client
+    ),
+    replace=lambda row, body, client: resources.replace_directory_group(
+        group=row, body=body, client=client
+    ),
+    patch=lambda row, operations, client: resources.patch_directory_group(
+        group=row, operations=operations, client=client
+    ),
+)
+
+
+def _one(request, kind: _Kind, key):
+    """GET (with If-None-Match), PUT, PATCH and DELETE (with If-Match) of one
+    resource. Writes hold the row from the If-Match check to the save."""
     base = _base_url(request)
-    version = resources.etag(account.version)
-    client = request.scim_client
+    row = kind.load(key)
     if request.method == "GET":
+        version = resources.etag(row.version)
         if request.headers.get("If-None-Match") == version:
             return HttpResponse(status=304)
-        return _json(
-            _projection(request, resources.user_document(account, base)),
-            version=version,
-        )
+        return _json(_projection(request, kind.render(row, base)), version=version)
     if request.method not in ("DELETE", "PUT", "PATCH"):
         raise ScimError(405, "Use GET, PUT, PATCH or DELETE here.")
+    client = request.scim_client
     with transaction.atomic():
-        account = _account(user_id, for_update=True)
-        _check_if_match(request, resources.etag(account.version))
+        row = kind.load(key, for_update=True)
+        _check_if_match(request, resources.etag(row.version))
         if request.method == "DELETE":
-            resources.delete_directory_user(account=account, client=client)
+            kind.delete(row, client)
             return HttpResponse(status=204)
         if request.method == "PUT":
-            resources.replace_directory_user(
-                account=account, body=_body(request), client=client
-            )
+            kind.replace(row, _body(request), client)
         else:
-            resources.patch_directory_user(
-                account=account, operations=_patch_operations(request), client=client
-            )
-    document = resources.user_document(_account(user_id), base)
+            kind.patch(row, _patch_operations(request), client)
+    document = kind.render(kind.load(key), base)
     return _json(_projection(request, document), version=document["meta"]["version"])
+
+
+@scim_endpoint
+def user(request, user_id):
+    return _one(request, _USER, user_id)
 
 
 @scim_endpoint
 def group(request, group_id):
-    found = _group(group_id)
-    base = _base_url(request)
-    version = resources.etag(found.version)
-    client = request.scim_client
-    if request.method == "GET":
-        if request.headers.get("If-None-Match") == version:
-            return HttpResponse(status=304)
-        return _json(
-            _projection(request, resources.group_document(found, base)),
-            version=version,
-        )
-    if request.method not in ("DELETE", "PUT", "PATCH"):
-        raise ScimError(405, "Use GET, PUT, PATCH or DELETE here.")
-    with transaction.atomic():
-        found = _group(group_id, for_update=True)
-        _check_if_match(request, resources.etag(found.version))
-        if request.method == "DELETE":
-            resources.delete_directory_group(group=found, client=client)
-            return HttpResponse(status=204)
-        if request.method == "PUT":
-            resources.replace_directory_group(
-                group=found, body=_body(request), client=client
-            )
-        else:
-            resources.patch_directory_group(
-                group=found, operations=_patch_operations(request), client=client
-            )
-    document = resources.group_document(_group(group_id), base)
-    return _json(_projection(request, document), version=document["meta"]["version"])
+    return _one(request, _GROUP, group_id)
 
 
 def _read_only(request) -> None:
