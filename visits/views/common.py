@@ -1,5 +1,7 @@
 """Loading objects through the access policy, shared by every visits view."""
 
+import uuid
+
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -108,3 +110,11 @@ def refused(
 
 def visit_page(visit: Visit) -> str:
     return reverse("visits:visit", args=[visit.uuid])
+
+
+def uuid_or_none(value) -> uuid.UUID | None:
+    """A posted identifier as a UUID, or None when it is not one (never a 500)."""
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        return None

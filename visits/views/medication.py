@@ -25,8 +25,7 @@ from visits.services.medication import (
     set_medication_schedule,
     upcoming_doses,
 )
-from visits.views.common import post_only, refused
-from visits.views.record import _uuid_or_none
+from visits.views.common import post_only, refused, uuid_or_none
 
 
 @login_required
@@ -89,7 +88,7 @@ def medicine_schedule(request, prescription):
     form = MedicationScheduleForm(request.POST or None, initial=initial)
     asked_from = request.POST.get("return_visit") or request.GET.get("visit")
     return_visit = Visit.objects.filter(
-        uuid=_uuid_or_none(asked_from),
+        uuid=uuid_or_none(asked_from),
         clinician=request.user,
         patient=found.patient,
     ).first()

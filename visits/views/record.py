@@ -1,7 +1,5 @@
 """Notes and addenda, after-visit summaries, messages, follow-ups and refills."""
 
-import uuid
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
@@ -40,6 +38,7 @@ from visits.views.common import (
     post_only,
     refused,
     remember_booking_type,
+    uuid_or_none,
 )
 
 
@@ -91,13 +90,6 @@ def _note_context(visit, clinical_note, form):
         if clinical_note.pk
         else [],
     }
-
-
-def _uuid_or_none(value) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(str(value))
-    except ValueError:
-        return None
 
 
 @login_required
@@ -309,7 +301,7 @@ def refill_decide(request, refill):
             messages.success(request, _("Your decision was sent to the patient."))
             # Decided from the visit workspace: back to that visit.
             back = Visit.objects.filter(
-                uuid=_uuid_or_none(request.POST.get("return_visit")),
+                uuid=uuid_or_none(request.POST.get("return_visit")),
                 clinician=request.user,
                 patient=found.patient,
             ).first()
