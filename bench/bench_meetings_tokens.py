@@ -6,33 +6,18 @@ Prints `RATIO meetings_join_context_vs_bare_jwt: <join/s over bare/s>`.
 """
 
 import os
-import shutil
 import sys
-import tempfile
 import time
 from datetime import timedelta
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-TMP = tempfile.mkdtemp(prefix="bench-meetings-")
-os.environ["VAR_DIR"] = TMP
-os.environ["DATABASE_URL"] = f"sqlite:///{TMP}/bench.sqlite3"
-os.environ["EMAIL_URL"] = "locmem://"
-os.environ["LOG_LEVEL"] = "WARNING"
-# run_all.py --quick migrated one scratch database already: start from a copy.
-_MIGRATED = Path(
-    os.environ.get("BENCH_CACHE_DIR", TMP), "migrated", "telecampus.sqlite3"
+from in_process import start_django
+
+TMP = start_django(
+    "bench-meetings-",
+    database_from_env=False,
+    JITSI_APP_ID="bench",
+    JITSI_APP_SECRET="bench-secret-that-is-at-least-32-bytes-long",  # noqa: S106
 )
-if _MIGRATED.exists() and os.environ["DATABASE_URL"].startswith("sqlite:///"):
-    shutil.copy(_MIGRATED, os.environ["DATABASE_URL"].removeprefix("sqlite:///"))
-os.environ["JITSI_APP_ID"] = "bench"
-os.environ["JITSI_APP_SECRET"] = "bench-secret-that-is-at-least-32-bytes-long"  # noqa: S105
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-
-import django  # noqa: E402
-
-django.setup()
 
 import jwt  # noqa: E402
 from django.core.management import call_command  # noqa: E402

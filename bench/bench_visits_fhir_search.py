@@ -14,30 +14,12 @@ import os
 import shutil
 import statistics
 import sys
-import tempfile
 import time
 from datetime import timedelta
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-TMP = tempfile.mkdtemp(prefix="bench-fhir-")
-os.environ["VAR_DIR"] = TMP
-os.environ["DATABASE_URL"] = os.environ.get(
-    "BENCH_DATABASE_URL", f"sqlite:///{TMP}/bench.sqlite3"
-)
-os.environ["EMAIL_URL"] = "locmem://"
-os.environ["LOG_LEVEL"] = "WARNING"
-_MIGRATED = Path(
-    os.environ.get("BENCH_CACHE_DIR", TMP), "migrated", "telecampus.sqlite3"
-)
-if _MIGRATED.exists() and os.environ["DATABASE_URL"].startswith("sqlite:///"):
-    shutil.copy(_MIGRATED, os.environ["DATABASE_URL"].removeprefix("sqlite:///"))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+from in_process import start_django
 
-import django  # noqa: E402
-
-django.setup()
+TMP = start_django("bench-fhir-")
 
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
