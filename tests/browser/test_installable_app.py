@@ -11,6 +11,7 @@ import json
 import pytest
 from playwright.sync_api import expect
 
+from cms.models import AlertArea
 from notifications.models import PushSubscription
 from notifications.services import PushContent
 from tests.browser.helpers import serious_violations, sign_in
@@ -212,3 +213,23 @@ def test_a_patient_finds_notifications_and_a_visit_reminder_shows(
             f"/visits/{visit.uuid}/",
         ]
     ]
+
+
+def test_a_visitor_finds_alerts_for_their_area_from_any_page(page, live_server):
+    AlertArea.objects.create(name="North campus", slug="north-campus")
+    AlertArea.objects.create(name="South campus", slug="south-campus")
+    page.goto(live_server.url + "/")
+
+    page.get_by_role("link", name="Notifications on this device").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Notifications")
+    choices = page.get_by_role("group", name="Tell me about").get_by_role("checkbox")
+    expect(choices).to_have_count(3)
+    page.get_by_label("Public-health alerts for North campus").check()
+    expect(
+        page.get_by_label("Public-health alerts for South campus")
+    ).not_to_be_checked()
+    # Visit and medicine reminders are for signed-in patients only.
+    expect(page.get_by_text("Reminders before my video visits")).to_have_count(0)
+    assert serious_violations(page) == []
+    shoot(page, "notifications-visitor")
