@@ -105,9 +105,15 @@ def test_editor_writes_an_article_and_the_reviewer_approves_and_publishes_it(
     )
     page.get_by_role("button", name="Insert a block").first.click()
     page.get_by_role("option", name="Text").first.click()
-    page.locator(".Draftail-Editor [contenteditable=true]").first.click()
+    editor = page.locator(".Draftail-Editor [contenteditable=true]").first
+    expect(editor).to_be_visible()
+    editor.click()
     page.keyboard.type(BODY_TEXT)
-    page.wait_for_timeout(700)  # a person's pause before reaching for the button
+    # The text must be in the editor (a click that landed before the new block
+    # was ready typed nowhere), then a person's pause while Draftail copies it
+    # into the form.
+    expect(editor).to_contain_text(BODY_TEXT)
+    page.wait_for_timeout(700)
     _shoot(page, "editor-new-article")
     page.get_by_role("button", name="Save draft").click()
     expect(page.get_by_text(f"Page '{TITLE}' created.")).to_be_visible()
