@@ -29,11 +29,6 @@ urlpatterns = [
     path("manifest.webmanifest", web_manifest, name="web_manifest"),
     path("sw.js", service_worker, name="service_worker"),
     path("offline/", offline, name="offline"),
-    path(
-        "notifications/",
-        ops_views.notification_settings,
-        name="notification_settings",
-    ),
     path("notifications/device/", ops_views.device_state, name="push_device_state"),
     path("notifications/subscribe/", ops_views.subscribe_device, name="push_subscribe"),
     path(
@@ -96,8 +91,14 @@ if settings.BENCHMARK_ENDPOINTS:
     ]
 
 # Public content in English at / and in Spanish under /es/. Wagtail's page serving
-# comes last: it matches every remaining path.
+# comes last: it matches every remaining path. The Notifications page is linked
+# from every page's footer, so a Spanish reader reaches it in Spanish too.
 urlpatterns += i18n_patterns(
+    path(
+        "notifications/",
+        ops_views.notification_settings,
+        name="notification_settings",
+    ),
     path("", include("cms.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,

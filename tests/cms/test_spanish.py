@@ -60,11 +60,25 @@ def test_navigation_footer_and_banner_are_spanish_on_the_spanish_site(client, he
     assert "Buscar temas de salud" in text
     assert "Actividades de EMC" in text
     assert "TeleCampus no es para emergencias" in text
+    assert "Notificaciones en este dispositivo" in text
+    assert "Notifications on this device" not in text
     assert "Aviso: Temporada de gripe: vacúnese" in text
     assert "Afecta a: Todas las clínicas" in text
     assert "Flu season" not in text
     english = _text(client.get(heart["article"].url))
     assert "Advisory: Flu season: get your flu shot" in english
+    assert "Notifications on this device" in english
+
+
+def test_the_footer_takes_a_spanish_reader_to_the_notifications_page_in_spanish(
+    client, heart
+):
+    footer = BeautifulSoup(client.get(heart["es_article"].url).content, "html.parser")
+    link = footer.find("a", string="Notificaciones en este dispositivo")
+    notifications = _text(client.get(link["href"]))
+    assert "Alertas de salud pública de todas las zonas" in notifications
+    assert "Activar y guardar" in notifications
+    assert "Turn on and save" not in notifications
 
 
 def test_alert_without_spanish_wording_falls_back_to_english(client, heart):
