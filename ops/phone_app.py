@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from accounts.landing import landing_url
 from accounts.roles import Role
 from cms.models import AlertArea
-from notifications import topics
+from notifications.services import topics
 
 # Bump when the service worker's caching rules change; the new worker then drops
 # every cache an older one made.

@@ -14,8 +14,7 @@ from icalendar import Calendar, Event
 
 from accounts.calendar_mail import calendar_attachment
 from accounts.local_time import format_time, format_time_pair
-from notifications import topics
-from notifications.services import PushAction, PushContent, notify_people
+from notifications.services import PushAction, PushContent, notify_people, topics
 from visits.services import medication
 
 CALENDAR_SUMMARY = "TeleCampus video visit"

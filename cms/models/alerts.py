@@ -18,7 +18,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import DraftStateMixin, RevisionMixin
 
 from accounts.stream_blocks import StreamBlock
-from notifications import topics
+from notifications.services import topics
 
 
 class AlertSeverity(models.IntegerChoices):

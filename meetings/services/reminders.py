@@ -23,8 +23,7 @@ from django.utils.translation import gettext
 
 from accounts.local_time import format_time
 from meetings.models import Meeting, Occurrence, Reminder
-from notifications import topics
-from notifications.services import PushContent, notify_people
+from notifications.services import PushContent, notify_people, topics
 
 BATCH = 200
 SWEEPER_NAME = "meetings: reminders and invitation retries"
