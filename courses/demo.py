@@ -36,7 +36,7 @@ from courses.services.enrolment import current_disclosure
 from courses.services.post_test import new_form_token
 from meetings.demo import GRAND_ROUNDS_TITLE
 from meetings.models import Meeting
-from meetings.services.scheduling import schedule_meeting
+from meetings.services import schedule_meeting
 
 DEMO_SAMPLE_RATE = 8000
 
