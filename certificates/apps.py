@@ -8,6 +8,6 @@ class CertificatesConfig(AppConfig):
 
     def ready(self) -> None:
         from certificates.handlers import on_credit_claimed
-        from courses.signals import credit_claimed
+        from courses.services import credit_claimed
 
         credit_claimed.connect(on_credit_claimed, dispatch_uid="certificates.issue")
