@@ -18,7 +18,7 @@ from wagtail.documents.models import Document
 from wagtail.models import GroupPagePermission, Site
 
 from accounts.models import ProfessionalIdentifier, User
-from accounts.roles import Role
+from accounts.services import Role
 from courses import services
 from courses.models import (
     ActivityFormat,

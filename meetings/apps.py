@@ -13,7 +13,7 @@ class MeetingsConfig(AppConfig):
     verbose_name = "Meetings"
 
     def ready(self) -> None:
-        from accounts.leaving import person_deactivated
+        from accounts.services import person_deactivated
 
         person_deactivated.connect(
             _close_meeting_doors, dispatch_uid="meetings.leaving"

@@ -17,9 +17,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.local_time import format_time
-from accounts.roles import STAFF_ROLES, Role
-from accounts.validators import validate_time_zone
+from accounts.services import STAFF_ROLES, Role, format_time, validate_time_zone
 
 # Every date a person can enter in meetings lies in this window around today: far
 # enough for a long series or an action due next year, near enough that adding a

@@ -13,7 +13,7 @@ class NotificationsConfig(AppConfig):
     verbose_name = "Notifications"
 
     def ready(self) -> None:
-        from accounts.leaving import person_deactivated
+        from accounts.services import person_deactivated
 
         person_deactivated.connect(
             _forget_devices, dispatch_uid="notifications.leaving"

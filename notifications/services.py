@@ -32,7 +32,7 @@ from django.utils.translation import ngettext
 from django_q.tasks import async_task
 from pywebpush import WebPushException, webpush
 
-from accounts.leaving import ClosedDoor, LeavingSteps
+from accounts.services import ClosedDoor, LeavingSteps
 from notifications import topics
 from notifications.models import PushMessage, PushSubscription, PushTopic
 from notifications.vapid import application_server_key, signing_key

@@ -14,8 +14,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from accounts.landing import landing_url
-from accounts.roles import Role
+from accounts.services import Role, landing_url
 from cms.models import AlertArea
 from notifications.services import topics
 

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.roles import Role
+from accounts.services import Role
 from certificates.models import Certificate, IssuingRun, NameCorrection
 from courses.models import ActivityPage, CreditClaim
 from courses.services import dashboard_enrolments

@@ -10,8 +10,7 @@ from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.roles import Role
-from accounts.untrusted_input import BodyRefused, request_json
+from accounts.services import BodyRefused, Role, request_json
 from notifications.models import PushSubscription
 from notifications.services import (
     application_server_key,

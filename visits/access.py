@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 
-from accounts.roles import ROLE_PERMISSIONS
+from accounts.services import ROLE_PERMISSIONS
 from visits.audit import record_event
 from visits.models import (
     AuditEvent,

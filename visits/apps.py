@@ -23,6 +23,6 @@ class VisitsConfig(AppConfig):
 
     def ready(self) -> None:
         post_migrate.connect(_after_migrate, dispatch_uid="visits.after_migrate")
-        from accounts.leaving import person_deactivated
+        from accounts.services import person_deactivated
 
         person_deactivated.connect(_close_visit_doors, dispatch_uid="visits.leaving")

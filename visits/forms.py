@@ -8,7 +8,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.local_time import DATE_FORMAT, format_time
+from accounts.services import DATE_FORMAT, format_time
 from visits.models import Reading, ScheduleException, VisitType
 from visits.models.scheduling import Weekday
 from visits.questionnaires import QUESTIONNAIRES, SCALE, questionnaires_for

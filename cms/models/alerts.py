@@ -17,7 +17,7 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import DraftStateMixin, RevisionMixin
 
-from accounts.stream_blocks import StreamBlock
+from accounts.services import StreamBlock
 from notifications.services import topics
 
 

@@ -17,7 +17,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Locale, Orderable, Page
 from wagtail.search import index
 
-from accounts.roles import Role
+from accounts.services import Role
 from cms.cache import mark_cacheable
 from cms.models.blocks import ArticleBodyBlock
 from cms.panels import ReadingGradePanel

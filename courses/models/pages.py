@@ -20,8 +20,7 @@ from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page
 
-from accounts.stream_blocks import StreamBlock
-from accounts.validators import validate_time_zone
+from accounts.services import StreamBlock, validate_time_zone
 from courses.models.blocks import QuestionBlock
 from courses.models.credit import LIVE_FORMATS, ActivityFormat
 from courses.models.people import Person

@@ -12,7 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.untrusted_input import BodyRefused, request_json
+from accounts.services import BodyRefused, request_json
 from courses import selectors, services
 from courses.forms import AcknowledgeForm, CodeWordForm
 from courses.models import ActivityPage, LecturePage

@@ -12,9 +12,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django_q.tasks import async_task
 
-from accounts.calendar_mail import calendar_attachment
-from accounts.local_time import format_time
 from accounts.models import User
+from accounts.services import calendar_attachment, format_time
 from meetings import ics
 from meetings.models import InvitationEmail, Meeting, Occurrence
 

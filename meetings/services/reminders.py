@@ -21,7 +21,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from accounts.local_time import format_time
+from accounts.services import format_time
 from meetings.models import Meeting, Occurrence, Reminder
 from notifications.services import PushContent, notify_people, topics
 
