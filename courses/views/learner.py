@@ -26,7 +26,7 @@ def catalogue(request):
     return render(
         request,
         "courses/catalogue.html",
-        {"activities": selectors.catalogue_activities()},
+        {"activities": ActivityPage.catalogue()},
     )
 
 
