@@ -16,6 +16,7 @@ from accounts.models import User
 from accounts.services import calendar_attachment, format_time
 from meetings import ics
 from meetings.models import InvitationEmail, Meeting, Occurrence
+from meetings.services.joining import guest_link, join_page_url
 
 
 def recipients(meeting: Meeting) -> list[tuple[str, str, object]]:
@@ -55,8 +56,6 @@ def queue_invitations(
 
 
 def join_url_for(row: InvitationEmail) -> str:
-    from meetings.services.joining import guest_link, join_page_url
-
     return guest_link(row.guest) if row.guest else join_page_url(row.meeting)
 
 

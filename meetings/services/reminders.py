@@ -23,6 +23,7 @@ from django.utils.translation import gettext
 
 from accounts.services import format_time
 from meetings.models import Meeting, Occurrence, Reminder
+from meetings.services.joining import guest_link, join_page_url
 from notifications.services import PushContent, notify_people, topics
 
 BATCH = 200
@@ -127,8 +128,6 @@ def _send_batch(now: datetime) -> int:
 
 
 def _send_one(row: Reminder, occurrence: Occurrence, meeting: Meeting) -> None:
-    from meetings.services.joining import guest_link, join_page_url
-
     context = {
         "title": meeting.public_title,
         "occurrence": occurrence,
