@@ -8,6 +8,7 @@ def _sync_roles_after_migrate(sender, using="default", **kwargs) -> None:
     last_app = [app for app in apps.get_app_configs() if app.models_module][-1]
     if sender.label != last_app.label:
         return
+    # apps.py is imported before models load; services import them
     from accounts.services import sync_role_groups
 
     sync_role_groups(using=using)

@@ -2,6 +2,11 @@
 
 Called by seed_demo, the admin, and other apps' services and tests. Nothing here
 knows about the apps above accounts.
+
+This is also accounts' one door: other apps import accounts from here (and the
+models from accounts.models) only, so the shared helpers they use (roles, times
+in a person's zone, refusing untrusted input, CSV, calendar mail, leaving) are
+re-exported below.
 """
 
 from collections.abc import Iterable
@@ -13,8 +18,58 @@ from allauth.mfa.totp.internal.auth import TOTP
 from django.contrib.auth.models import Group, Permission
 from django.db import IntegrityError, transaction
 
+from accounts.calendar_mail import calendar_attachment
+from accounts.client_ip import client_ip
+from accounts.csv_export import csv_text, write_csv
+from accounts.landing import landing_url
+from accounts.leaving import ClosedDoor, LeavingSteps, OpenWork, person_deactivated
+from accounts.local_time import (
+    DATE_FORMAT,
+    format_time,
+    format_time_pair,
+    in_zone,
+    zone_of,
+)
 from accounts.models import DirectoryGroupRole, UsedSingleSignOnAssertion, User
-from accounts.roles import ROLE_PERMISSIONS, Role
+from accounts.roles import ROLE_PERMISSIONS, STAFF_ROLES, Role
+from accounts.stream_blocks import StreamBlock
+from accounts.untrusted_input import BodyRefused, parse_csv, parse_json, request_json
+from accounts.validators import validate_time_zone
+
+__all__ = [
+    # Write API
+    "activate_totp",
+    "apply_directory_groups",
+    "assign_roles",
+    "create_user",
+    "has_totp",
+    "sync_role_groups",
+    "use_single_sign_on_assertion",
+    # Shared helpers, re-exported for other apps
+    "DATE_FORMAT",
+    "ROLE_PERMISSIONS",
+    "STAFF_ROLES",
+    "BodyRefused",
+    "ClosedDoor",
+    "LeavingSteps",
+    "OpenWork",
+    "Role",
+    "StreamBlock",
+    "calendar_attachment",
+    "client_ip",
+    "csv_text",
+    "format_time",
+    "format_time_pair",
+    "in_zone",
+    "landing_url",
+    "parse_csv",
+    "parse_json",
+    "person_deactivated",
+    "request_json",
+    "validate_time_zone",
+    "write_csv",
+    "zone_of",
+]
 
 
 def sync_role_groups(*, using: str = "default") -> None:

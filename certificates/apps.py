@@ -7,7 +7,4 @@ class CertificatesConfig(AppConfig):
     verbose_name = "Certificates"
 
     def ready(self) -> None:
-        from certificates.handlers import on_credit_claimed
-        from courses.signals import credit_claimed
-
-        credit_claimed.connect(on_credit_claimed, dispatch_uid="certificates.issue")
+        from certificates import handlers  # noqa: F401 - connects the credit_claimed handler

@@ -14,7 +14,8 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 
 from certificates.models import CertificateTemplate
-from courses.models.credit import ActivityFormat, CreditType, format_amount
+from courses.models import ActivityFormat, CreditType
+from courses.services import format_amount
 
 AMA_CREDIT_TYPE = CreditType.AMA_PRA_1.value
 # The AMA PRA booklet's wording for each format, which an AMA designation statement

@@ -11,6 +11,7 @@ import uuid
 
 from django.conf import settings
 from django.core.cache import cache
+from wagtail.contrib.frontend_cache.utils import purge_url_from_cache
 
 GENERATION_KEY = "cms:cache-generation"
 
@@ -49,8 +50,6 @@ def purge_front_cache() -> None:
     The trailing "*" asks our VCL (cluster/varnish.vcl) for a prefix ban."""
     if not settings.FRONTEND_CACHE_URL:
         return
-    from wagtail.contrib.frontend_cache.utils import purge_url_from_cache
-
     purge_url_from_cache(f"{settings.BASE_URL}/*")
 
 

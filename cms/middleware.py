@@ -11,6 +11,7 @@ from cms.cache import (
     is_marked_cacheable,
     page_cache_key,
 )
+from cms.models import Alert
 
 # A visitor with either cookie may see something personal (their name, a message).
 _PERSONAL_COOKIES = (settings.SESSION_COOKIE_NAME, "messages")
@@ -37,8 +38,6 @@ class AnonymousPageCacheMiddleware:
             return cached
         response = self.get_response(request)
         if self._storable(response):
-            from cms.models import Alert
-
             lifetime = cache_lifetime(
                 Alert.objects.seconds_until_next_change(timezone.now())
             )
@@ -48,8 +47,6 @@ class AnonymousPageCacheMiddleware:
 
     def _mark_for_front_cache(self, request, response):
         if self._eligible(request) and self._storable(response):
-            from cms.models import Alert
-
             lifetime = cache_lifetime(
                 Alert.objects.seconds_until_next_change(timezone.now())
             )

@@ -2,6 +2,8 @@
 
 from wagtail.admin.panels import Panel
 
+from cms.readability import TARGET_READING_GRADE
+
 
 class ReadingGradePanel(Panel):
     """Shows the Flesch-Kincaid grade of the draft being edited, with a warning
@@ -11,8 +13,6 @@ class ReadingGradePanel(Panel):
         template_name = "cms/panels/reading_grade_panel.html"
 
         def get_context_data(self, parent_context=None):
-            from cms.models.pages import TARGET_READING_GRADE
-
             context = super().get_context_data(parent_context)
             # The edit view binds the latest draft, so this follows every saved draft.
             grade = self.instance.compute_reading_grade() if self.instance.pk else None

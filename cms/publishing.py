@@ -9,8 +9,7 @@ site administrators may publish around a workflow (to repair or to take down).
 from django.utils.translation import gettext as _
 from wagtail.models import Page
 
-from accounts.local_time import format_time
-from accounts.roles import Role
+from accounts.services import Role, format_time
 
 
 def may_publish_outside_workflow(user, page: Page) -> bool:

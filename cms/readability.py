@@ -14,6 +14,8 @@ _WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
 _HYPHENATOR = pyphen.Pyphen(lang="en_US")
 # Below this many words a grade means little.
 MIN_WORDS = 30
+# Health-literacy guidance asks for patient material at grade 6 to 8.
+TARGET_READING_GRADE = 8
 
 
 def _syllables(word: str) -> int:

@@ -18,7 +18,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django_q.tasks import async_task
 
-from accounts.roles import Role
+from accounts.services import Role
 from cms.models import Alert, AlertSubscription, ArticlePage
 from notifications.services import PushContent, notify_topic
 

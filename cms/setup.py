@@ -17,7 +17,7 @@ from wagtail.models import (
     WorkflowTask,
 )
 
-from accounts.roles import Role
+from accounts.services import Role
 from cms.models import HomePage, TopicIndexPage
 
 WORKFLOW_NAME = "Clinical review"

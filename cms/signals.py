@@ -17,6 +17,7 @@ from wagtail.signals import (
 from cms import services
 from cms.cache import start_new_generation
 from cms.models import Alert, TopicIndexPage
+from cms.setup import protect_topic
 
 
 @receiver(page_published)
@@ -53,8 +54,6 @@ def _alert_published(sender, instance, **kwargs) -> None:
 @receiver(post_save, sender=TopicIndexPage)
 def _topic_created(sender, instance, created, raw=False, **kwargs) -> None:
     if created and not raw:
-        from cms.setup import protect_topic
-
         protect_topic(topic=instance)
 
 

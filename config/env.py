@@ -8,6 +8,8 @@ import os
 import zoneinfo
 from urllib.parse import unquote, urlsplit
 
+import dj_database_url
+
 
 class ConfigError(SystemExit):
     """Stops start-up with a one-line message (SystemExit prints no traceback)."""
@@ -80,8 +82,6 @@ def _shown(raw: str) -> str:
 
 
 def env_database(name: str, default: str) -> dict:
-    import dj_database_url
-
     raw = os.environ.get(name) or default
     scheme = urlsplit(raw).scheme
     if scheme not in {"sqlite", "postgres", "postgresql", "pgsql"}:

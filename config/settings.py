@@ -9,6 +9,9 @@ real services; production differs only by environment. Every variable is listed 
 import sys
 from pathlib import Path
 
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+
 from config.env import (
     ConfigError,
     env_bool,
@@ -611,9 +614,6 @@ def _smart_signing_key() -> str:
         return pem
     path = VAR_DIR / "smart_oidc_rsa_key.pem"
     if not path.exists():
-        from cryptography.hazmat.primitives import serialization
-        from cryptography.hazmat.primitives.asymmetric import rsa
-
         key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
         path.write_bytes(
             key.private_bytes(

@@ -18,7 +18,7 @@ from wagtail.documents.models import Document
 from wagtail.models import GroupPagePermission, Site
 
 from accounts.models import ProfessionalIdentifier, User
-from accounts.roles import Role
+from accounts.services import Role
 from courses import services
 from courses.models import (
     ActivityFormat,
@@ -36,7 +36,7 @@ from courses.services.enrolment import current_disclosure
 from courses.services.post_test import new_form_token
 from meetings.demo import GRAND_ROUNDS_TITLE
 from meetings.models import Meeting
-from meetings.services.scheduling import schedule_meeting
+from meetings.services import schedule_meeting
 
 DEMO_SAMPLE_RATE = 8000
 

@@ -10,8 +10,8 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.csv_export import csv_text
 from accounts.models import ProfessionalIdentifier
+from accounts.services import csv_text
 from courses.models import ActivityPage, CreditClaim, DisclosureAcknowledgement
 
 # ACCME asks for learner completion data within 30 days of completion.

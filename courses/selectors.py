@@ -5,33 +5,19 @@ import functools
 import operator
 from decimal import Decimal
 
-from django.db.models import Prefetch, Q, Sum
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q, Sum
 from django.utils import timezone
+from wagtail.models import Collection, ReferenceIndex
 
 from courses.models import (
     ActivityPage,
     CreditClaim,
-    CreditDesignation,
     CreditType,
     Enrolment,
     LecturePage,
     LectureProgress,
 )
-
-
-def catalogue_activities():
-    """Live activities with their designations, newest release first."""
-    return (
-        ActivityPage.objects.live()
-        .public()
-        .order_by("-release_date", "title")
-        .prefetch_related(
-            Prefetch(
-                "designations",
-                queryset=CreditDesignation.objects.order_by("sort_order"),
-            )
-        )
-    )
 
 
 def lectures_by_activity(activities: list[ActivityPage]) -> dict[int, list]:
@@ -148,8 +134,6 @@ def cme_collection():
     Documents in it (or below it) are never served by Wagtail's public document view;
     courses.views.media serves them after its enrolment and gate checks.
     """
-    from wagtail.models import Collection
-
     root = Collection.get_first_root_node()
     existing = root.get_children().filter(name=CME_COLLECTION_NAME).first()
     return existing or root.add_child(name=CME_COLLECTION_NAME)
@@ -162,9 +146,6 @@ def is_cme_document(document) -> bool:
     reference index) the lecture's documents stream, so that a file filed in the wrong
     collection is still protected.
     """
-    from django.contrib.contenttypes.models import ContentType
-    from wagtail.models import ReferenceIndex
-
     collection = document.collection
     if collection.name == CME_COLLECTION_NAME or (
         collection.get_ancestors().filter(name=CME_COLLECTION_NAME).exists()

@@ -7,7 +7,7 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from accounts.models import User
-from accounts.roles import Role
+from accounts.services import Role
 from meetings import services
 from meetings.models import Meeting
 from meetings.recurrence import localize

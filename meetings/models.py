@@ -17,9 +17,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.local_time import format_time
-from accounts.roles import STAFF_ROLES, Role
-from accounts.validators import validate_time_zone
+from accounts.models import User
+from accounts.services import STAFF_ROLES, Role, format_time, validate_time_zone
 
 # Every date a person can enter in meetings lies in this window around today: far
 # enough for a long series or an action due next year, near enough that adding a
@@ -230,8 +229,6 @@ class Meeting(models.Model):
         Subqueries on the through tables (indexed by meeting) rather than joins, so
         the cost stays with this meeting, not with how many meetings exist.
         """
-        from accounts.models import User
-
         through = Meeting.invitee_groups.through.objects.filter(meeting_id=self.pk)
         members = User.groups.through.objects.filter(
             group_id__in=through.values("group_id")

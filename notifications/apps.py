@@ -2,6 +2,7 @@ from django.apps import AppConfig
 
 
 def _forget_devices(sender, *, person, **kwargs):
+    # apps.py is imported before models load; services import them
     from notifications.services import forget_devices_of
 
     return forget_devices_of(person=person)
@@ -13,7 +14,8 @@ class NotificationsConfig(AppConfig):
     verbose_name = "Notifications"
 
     def ready(self) -> None:
-        from accounts.leaving import person_deactivated
+        # AppConfig.ready: accounts.services imports models, which load after apps
+        from accounts.services import person_deactivated
 
         person_deactivated.connect(
             _forget_devices, dispatch_uid="notifications.leaving"

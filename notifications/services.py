@@ -32,9 +32,26 @@ from django.utils.translation import ngettext
 from django_q.tasks import async_task
 from pywebpush import WebPushException, webpush
 
-from accounts.leaving import ClosedDoor, LeavingSteps
+from accounts.services import ClosedDoor, LeavingSteps
+from notifications import topics
 from notifications.models import PushMessage, PushSubscription, PushTopic
-from notifications.vapid import signing_key
+from notifications.vapid import application_server_key, signing_key
+
+# Other apps import notifications from here (and notifications.models) only: the
+# topic names and the public VAPID key are theirs to use too.
+__all__ = [
+    "PushAction",
+    "PushContent",
+    "application_server_key",
+    "delete_old_pushes",
+    "forget_devices_of",
+    "notify_people",
+    "notify_topic",
+    "remove_subscription",
+    "save_subscription",
+    "send_due_pushes",
+    "topics",
+]
 
 logger = logging.getLogger(__name__)
 

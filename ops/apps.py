@@ -1,5 +1,7 @@
 from django.apps import AppConfig
+from django.db import transaction
 from django.db.models.signals import post_migrate
+from post_office.signals import email_queued
 
 
 def _install_schedules(sender, **kwargs) -> None:
@@ -7,6 +9,7 @@ def _install_schedules(sender, **kwargs) -> None:
     # off django-q2's, whose tables they live in (every app's tables exist by then).
     if sender.label != "django_q":
         return
+    # apps.py is imported before models load; services import them
     from ops.services import install_schedules
 
     install_schedules()
@@ -18,7 +21,7 @@ def _deliver_soon(sender, **kwargs) -> None:
     # One delivery task per transaction, however many messages it stored (an alert
     # to 10,000 subscribers): one run sends them all, and the one-minute schedule
     # picks up whatever that run left.
-    from django.db import transaction
+    # apps.py is imported before models load; django_q.tasks imports its models
     from django_q.tasks import async_task
 
     connection = transaction.get_connection()
@@ -44,8 +47,6 @@ class OpsConfig(AppConfig):
     verbose_name = "Operations"
 
     def ready(self) -> None:
-        from post_office.signals import email_queued
-
         from ops import checks  # noqa: F401 - registers the production checks
 
         post_migrate.connect(_install_schedules, dispatch_uid="ops.schedules")

@@ -13,7 +13,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.conf import settings
 from django.core.checks import Error, Tags, register
 
-from meetings import jitsi
+from meetings.services import jitsi_tokens_enabled
 
 SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 # HS256 secrets shorter than the hash are brute-forceable from one captured token.
@@ -42,7 +42,7 @@ def check_mail_server(app_configs, **kwargs) -> list[Error]:
 def check_jitsi_tokens(app_configs, **kwargs) -> list[Error]:
     if not _production():
         return []
-    if not jitsi.tokens_enabled():
+    if not jitsi_tokens_enabled():
         return [
             Error(
                 "Jitsi tokens are not configured: anyone who learns a room's address "

@@ -14,10 +14,9 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from accounts.landing import landing_url
-from accounts.roles import Role
+from accounts.services import Role, landing_url
 from cms.models import AlertArea
-from notifications import topics
+from notifications.services import topics
 
 # Bump when the service worker's caching rules change; the new worker then drops
 # every cache an older one made.

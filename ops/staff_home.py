@@ -16,10 +16,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.roles import Role
+from accounts.services import Role
 from certificates.models import Certificate, IssuingRun, NameCorrection
-from courses import selectors as course_selectors
 from courses.models import ActivityPage, CreditClaim
+from courses.services import dashboard_enrolments
 from meetings.models import Meeting, Occurrence
 
 UPCOMING_MEETING_DAYS = 7
@@ -180,9 +180,7 @@ def auditor_panels(user) -> list[Panel]:
 
 def clinician_panels(user) -> list[Panel]:
     in_progress = [
-        row
-        for row in course_selectors.dashboard_enrolments(user)
-        if not row["enrolment"].is_complete
+        row for row in dashboard_enrolments(user) if not row["enrolment"].is_complete
     ][:LIST_LIMIT]
     return [
         Panel(

@@ -10,11 +10,13 @@ from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.roles import Role
-from accounts.untrusted_input import BodyRefused, request_json
+from accounts.services import BodyRefused, Role, request_json
 from notifications.models import PushSubscription
-from notifications.services import remove_subscription, save_subscription
-from notifications.vapid import application_server_key
+from notifications.services import (
+    application_server_key,
+    remove_subscription,
+    save_subscription,
+)
 from ops.phone_app import CACHE_VERSION, manifest_for, shell_urls, topic_choices_for
 from ops.services import run_health_checks
 from ops.staff_home import panels_for

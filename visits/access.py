@@ -14,7 +14,8 @@ from django.db.models import Q
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 
-from accounts.roles import ROLE_PERMISSIONS
+from accounts.models import User
+from accounts.services import ROLE_PERMISSIONS
 from visits.audit import record_event
 from visits.models import (
     AuditEvent,
@@ -150,8 +151,6 @@ def refuse(request: HttpRequest, *, what: str, patient=None) -> Http404:
 
 def visible_patients(user, *, now=None):
     """Patients this clinician may list (visits, care links, live break-glass)."""
-    from accounts.models import User
-
     now = now or timezone.now()
     return User.objects.filter(
         Q(visits_as_patient__clinician=user)

@@ -12,9 +12,8 @@ from django.db.models import Q
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from accounts.client_ip import client_ip
 from accounts.models import User
-from accounts.roles import STAFF_ROLES
+from accounts.services import STAFF_ROLES, client_ip
 from visits.models import AuditEvent
 
 

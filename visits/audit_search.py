@@ -10,8 +10,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.db.models import Q, QuerySet
 
-from accounts.csv_export import csv_text
-from accounts.local_time import format_time, zone_of
+from accounts.services import csv_text, format_time, zone_of
 from visits.models import AuditEvent
 
 EXPORT_LIMIT = 10_000

@@ -23,7 +23,7 @@ from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
-from accounts.local_time import zone_of
+from accounts.services import zone_of
 from visits.models import Reading, Threshold
 from visits.services.monitoring import (
     CLOCK_SKEW,

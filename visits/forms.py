@@ -8,8 +8,8 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.local_time import DATE_FORMAT, format_time
-from visits.models import Reading, ScheduleException, VisitType
+from accounts.services import DATE_FORMAT, format_time
+from visits.models import AuditEvent, Reading, ScheduleException, VisitType
 from visits.models.scheduling import Weekday
 from visits.questionnaires import QUESTIONNAIRES, SCALE, questionnaires_for
 
@@ -305,8 +305,6 @@ class AuditSearchForm(forms.Form):
     EARLIEST = date(2000, 1, 1)
 
     def __init__(self, *args, **kwargs):
-        from visits.models import AuditEvent
-
         super().__init__(*args, **kwargs)
         self.fields["action"].choices = [("", _("Any")), *AuditEvent.Action.choices]
 

@@ -12,10 +12,8 @@ from django.urls import reverse
 from django.utils.translation import gettext
 from icalendar import Calendar, Event
 
-from accounts.calendar_mail import calendar_attachment
-from accounts.local_time import format_time, format_time_pair
-from notifications import topics
-from notifications.services import PushAction, PushContent, notify_people
+from accounts.services import calendar_attachment, format_time, format_time_pair
+from notifications.services import PushAction, PushContent, notify_people, topics
 from visits.services import medication
 
 CALENDAR_SUMMARY = "TeleCampus video visit"

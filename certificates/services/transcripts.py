@@ -18,7 +18,7 @@ from certificates.codes import new_code
 from certificates.models import Certificate, Transcript
 from certificates.rendering import render_transcript
 from certificates.snapshots import snapshot_digest
-from courses.models.credit import format_amount
+from courses.services import format_amount
 
 
 def transcript_summary(

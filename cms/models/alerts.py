@@ -17,8 +17,8 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import DraftStateMixin, RevisionMixin
 
-from accounts.stream_blocks import StreamBlock
-from notifications import topics
+from accounts.services import StreamBlock
+from notifications.services import topics
 
 
 class AlertSeverity(models.IntegerChoices):

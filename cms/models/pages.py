@@ -17,14 +17,11 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Locale, Orderable, Page
 from wagtail.search import index
 
-from accounts.roles import Role
+from accounts.services import Role
 from cms.cache import mark_cacheable
 from cms.models.blocks import ArticleBodyBlock
 from cms.panels import ReadingGradePanel
-from cms.readability import flesch_kincaid_grade
-
-# Health-literacy guidance asks for patient material at grade 6 to 8.
-TARGET_READING_GRADE = 8
+from cms.readability import TARGET_READING_GRADE, flesch_kincaid_grade
 
 
 class CacheableForVisitorsMixin:

@@ -10,6 +10,7 @@ from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -20,10 +21,9 @@ from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page
 
-from accounts.stream_blocks import StreamBlock
-from accounts.validators import validate_time_zone
+from accounts.services import StreamBlock, validate_time_zone
 from courses.models.blocks import QuestionBlock
-from courses.models.credit import LIVE_FORMATS, ActivityFormat
+from courses.models.credit import LIVE_FORMATS, ActivityFormat, CreditDesignation
 from courses.models.people import Person
 
 # Enduring material must be reviewed at least every three years (ACCME).
@@ -44,10 +44,8 @@ class CatalogueIndexPage(Page):
         verbose_name = _("CME catalogue")
 
     def get_context(self, request, *args, **kwargs):
-        from courses.selectors import catalogue_activities
-
         context = super().get_context(request, *args, **kwargs)
-        context["activities"] = catalogue_activities()
+        context["activities"] = ActivityPage.catalogue()
         return context
 
 
@@ -360,7 +358,23 @@ class ActivityPage(Page):
     def disclosure_version_of(text: str) -> str:
         return hashlib.sha256(text.encode()).hexdigest()[:16]
 
+    @classmethod
+    def catalogue(cls):
+        """Live activities with their designations, newest release first."""
+        return (
+            cls.objects.live()
+            .public()
+            .order_by("-release_date", "title")
+            .prefetch_related(
+                Prefetch(
+                    "designations",
+                    queryset=CreditDesignation.objects.order_by("sort_order"),
+                )
+            )
+        )
+
     def serve(self, request, *args, **kwargs):
+        # cycle: courses.views imports these models back
         from courses.views.pages import serve_activity
 
         return serve_activity(request, self)
@@ -485,6 +499,7 @@ class LecturePage(Page):
             self.video_embed_url = player_embed_url(self.video_embed_url)
 
     def serve(self, request, *args, **kwargs):
+        # cycle: courses.views imports these models back
         from courses.views.pages import serve_lecture
 
         return serve_lecture(request, self)

@@ -20,7 +20,7 @@ from courses.services.errors import CourseRuleError
 from courses.services.post_test import has_passed, has_post_test, lectures_complete
 from courses.signals import credit_claimed
 from meetings.models import Meeting
-from meetings.services.attendance import attendance_minutes
+from meetings.services import attendance_minutes
 
 PHYSICIAN_ONLY_TYPES = frozenset({CreditType.AMA_PRA_1, CreditType.ABIM_MOC})
 NURSE_PROFESSIONS = frozenset({Profession.NURSE, Profession.NURSE_PRACTITIONER})

@@ -12,7 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.untrusted_input import BodyRefused, request_json
+from accounts.services import BodyRefused, request_json
 from courses import selectors, services
 from courses.forms import AcknowledgeForm, CodeWordForm
 from courses.models import ActivityPage, LecturePage
@@ -26,7 +26,7 @@ def catalogue(request):
     return render(
         request,
         "courses/catalogue.html",
-        {"activities": selectors.catalogue_activities()},
+        {"activities": ActivityPage.catalogue()},
     )
 
 

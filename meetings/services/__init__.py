@@ -2,10 +2,12 @@
 
 Scheduling (schedule_meeting, create_visit_room, moves and cancellations), joining
 (join_context, JoinRefused, end_meeting, guest links), invitations, reminders,
-attendance (attendance_minutes) and records (minutes, actions, calendar feeds).
+attendance (attendance_minutes) and records (minutes, actions, calendar feeds);
+jitsi_tokens_enabled says whether meetings mint Jitsi tokens (ops' health check).
 Callers: meetings' views, forms, admin, commands, tasks and demo; visits; courses.
 """
 
+from meetings.jitsi import tokens_enabled as jitsi_tokens_enabled
 from meetings.services.attendance import (
     attendance_minutes,
     attendance_report,
@@ -70,6 +72,7 @@ __all__ = [
     "guest_link",
     "invitation_recipients",
     "join_context",
+    "jitsi_tokens_enabled",
     "join_page_url",
     "move_meeting",
     "move_occurrence",

@@ -12,11 +12,11 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django_q.tasks import async_task
 
-from accounts.calendar_mail import calendar_attachment
-from accounts.local_time import format_time
 from accounts.models import User
+from accounts.services import calendar_attachment, format_time
 from meetings import ics
 from meetings.models import InvitationEmail, Meeting, Occurrence
+from meetings.services.joining import guest_link, join_page_url
 
 
 def recipients(meeting: Meeting) -> list[tuple[str, str, object]]:
@@ -56,8 +56,6 @@ def queue_invitations(
 
 
 def join_url_for(row: InvitationEmail) -> str:
-    from meetings.services.joining import guest_link, join_page_url
-
     return guest_link(row.guest) if row.guest else join_page_url(row.meeting)
 
 

@@ -10,8 +10,8 @@ from datetime import datetime
 from django.db.models import Q
 from django.utils.translation import ngettext
 
-from accounts.leaving import ClosedDoor, LeavingSteps
 from accounts.models import User
+from accounts.services import ClosedDoor, LeavingSteps
 from meetings.models import CalendarFeed, Guest, Meeting, new_secret
 from meetings.services.joining import revoke_guest_link
 

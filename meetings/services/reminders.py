@@ -21,10 +21,10 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from accounts.local_time import format_time
+from accounts.services import format_time
 from meetings.models import Meeting, Occurrence, Reminder
-from notifications import topics
-from notifications.services import PushContent, notify_people
+from meetings.services.joining import guest_link, join_page_url
+from notifications.services import PushContent, notify_people, topics
 
 BATCH = 200
 SWEEPER_NAME = "meetings: reminders and invitation retries"
@@ -128,8 +128,6 @@ def _send_batch(now: datetime) -> int:
 
 
 def _send_one(row: Reminder, occurrence: Occurrence, meeting: Meeting) -> None:
-    from meetings.services.joining import guest_link, join_page_url
-
     context = {
         "title": meeting.public_title,
         "occurrence": occurrence,

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from accounts.untrusted_input import BodyRefused, request_json
+from accounts.services import BodyRefused, request_json
 from meetings import jitsi, services
 from meetings.models import CalendarFeed
 

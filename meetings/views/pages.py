@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.local_time import format_time
+from accounts.services import format_time
 from meetings import jitsi, services
 from meetings.forms import MeetingForm, OccurrenceMoveForm
 from meetings.models import Guest, Meeting, Occurrence

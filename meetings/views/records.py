@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.csv_export import write_csv
+from accounts.services import write_csv
 from meetings import services
 from meetings.forms import ActionItemForm, MinutesForm
 from meetings.models import ActionItem

@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from accounts.validators import validate_time_zone
+from accounts.services import validate_time_zone
 
 
 class ClinicianProfile(models.Model):

@@ -13,8 +13,8 @@ from datetime import datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from accounts.leaving import ClosedDoor, LeavingSteps, OpenWork
 from accounts.models import User
+from accounts.services import ClosedDoor, LeavingSteps, OpenWork
 from visits.audit import record_event
 from visits.models import (
     Alert,

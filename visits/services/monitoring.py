@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from accounts.models import User
-from accounts.untrusted_input import BodyRefused, parse_csv, parse_json
+from accounts.services import BodyRefused, parse_csv, parse_json
 from visits.models import Alert, Reading, Threshold
 from visits.uploads import UploadRefused, read_text
 

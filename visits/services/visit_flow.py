@@ -15,6 +15,7 @@ from django.utils.translation import ngettext
 from visits.errors import VisitsError
 from visits.models import ClinicalNote, ConsentAcceptance, ConsentDocument, Visit
 from visits.questionnaires import QUESTIONNAIRES, questionnaires_for, severity
+from visits.services.video import close_room, ensure_room, open_room
 
 # Patients may check in this long before the start.
 CHECK_IN_OPENS = timedelta(minutes=30)
@@ -132,8 +133,6 @@ def check_in(*, visit: Visit, now: datetime | None = None) -> Visit:
         visit.status = Visit.Status.WAITING
         visit.checked_in_at = now
         visit.save(update_fields=["status", "checked_in_at"])
-        from visits.services.video import ensure_room
-
         ensure_room(visit)
     return visit
 
@@ -189,8 +188,6 @@ def admit_patient(*, visit: Visit, now: datetime | None = None) -> Visit:
     visit.status = Visit.Status.IN_PROGRESS
     visit.admitted_at = now
     visit.save(update_fields=["status", "admitted_at"])
-    from visits.services.video import open_room
-
     open_room(visit, now=now, margin=ADMISSION_MARGIN)
     return visit
 
@@ -205,8 +202,6 @@ def end_visit(*, visit: Visit, now: datetime | None = None) -> Visit:
     visit.status = Visit.Status.COMPLETED
     visit.ended_at = now
     visit.save(update_fields=["status", "ended_at"])
-    from visits.services.video import close_room
-
     close_room(visit)
     return visit
 

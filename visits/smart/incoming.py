@@ -15,7 +15,7 @@ from fhir.resources.R4B.observation import Observation
 from pydantic import ValidationError
 
 from accounts.models import User
-from accounts.untrusted_input import BodyRefused, parse_json
+from accounts.services import BodyRefused, parse_json
 from visits.models import ClinicianProfile, Reading, VisitType
 from visits.services.monitoring import ReadingInput
 

@@ -17,7 +17,7 @@ from oauth2_provider import views as oauth_views
 from oauth2_provider.models import get_access_token_model, get_refresh_token_model
 from oauth2_provider.settings import oauth2_settings
 
-from accounts.roles import Role
+from accounts.services import Role
 from visits.smart.scopes import all_scopes, describe_all
 
 

@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from accounts.local_time import zone_of
+from accounts.services import zone_of
 from visits.services.apps import connected_apps as list_connected_apps
 from visits.services.apps import disconnect_app
 from visits.views.common import post_only

@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.local_time import zone_of
+from accounts.services import zone_of
 from visits.access import refuse, role_allows
 from visits.audit import access_log_for, record_event, record_export
 from visits.audit_search import EXPORT_LIMIT, events_csv, search_events

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
-from accounts.local_time import in_zone
+from accounts.services import in_zone
 from visits.access import PATIENT_AND_CARE, PATIENT_ONLY, authorize, refuse
 from visits.audit import record_event
 from visits.forms import MedicationScheduleForm

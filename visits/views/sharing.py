@@ -24,6 +24,7 @@ from visits.access import (
 from visits.audit import record_event, record_reads
 from visits.chart import build_readings_chart
 from visits.errors import VisitsError
+from visits.fhir import build_bundle
 from visits.forms import (
     BreakGlassForm,
     CareMeetingForm,
@@ -327,8 +328,6 @@ def break_glass(request, patient):
 
 @login_required
 def fhir_export(request, patient):
-    from visits.fhir import build_bundle
-
     person = load_patient(request, patient, what="fhir_export")
     authorize(request, patient=person, what="fhir_export", accept=PATIENT_AND_CARE)
     bundle = build_bundle(person)

@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from accounts.client_ip import client_ip
+from accounts.services import client_ip
 from visits.access import PATIENT_ONLY
 from visits.audit import record_reads
 from visits.errors import VisitsError

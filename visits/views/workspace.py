@@ -12,7 +12,7 @@ from datetime import date
 from django.shortcuts import render
 from django.utils import timezone
 
-from accounts.local_time import in_zone
+from accounts.services import in_zone
 from visits.audit import record_reads
 from visits.chart import build_readings_chart
 from visits.forms import NoteForm
