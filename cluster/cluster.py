@@ -306,10 +306,10 @@ class Cluster:
             cwd=workdir,
         )
 
-    def start_worker(self, name: str) -> None:
+    def start_worker(self, name: str) -> subprocess.Popen:
         workdir = RUN_DIR / name
         workdir.mkdir(exist_ok=True)
-        self.start(
+        return self.start(
             name,
             [PYTHON, str(ROOT / "manage.py"), "qcluster"],
             netns=namespace(name),
@@ -373,6 +373,32 @@ class Cluster:
         teardown(quiet=True)
 
 
+def namespace_pids(name: str) -> list[int]:
+    listed = run(
+        "ip", "netns", "pids", namespace(name), check=False, capture_output=True
+    ).stdout
+    return [int(pid) for pid in listed.split()]
+
+
+def kill_worker(name: str) -> list[int]:
+    """`kill -9` every process of a running worker (qcluster and its children), as
+    a crash would; for tests/cluster, which run in another process than the
+    Cluster that started it. Returns the process ids killed."""
+    pids = namespace_pids(name)
+    for pid in pids:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    return pids
+
+
+def restart_worker(name: str) -> subprocess.Popen:
+    """Start a worker again after kill_worker; the Cluster's teardown ends it with
+    everything else in its namespace."""
+    return Cluster().start_worker(name)
+
+
 def _signal_group(process: subprocess.Popen, sig: int) -> None:
     try:
         os.killpg(process.pid, sig)
@@ -394,12 +420,12 @@ def teardown(*, quiet: bool = False) -> None:
     out = subprocess.DEVNULL if quiet else None
     for name in {**WEB_NODES, **WORKERS}:
         ns = namespace(name)
-        # Anything still running inside (a killed run's leftovers) ends with it.
-        pids = run("ip", "netns", "pids", ns, check=False, capture_output=True).stdout
-        for pid in pids.split():
+        # Anything still running inside (a killed run's leftovers, a worker that
+        # tests/cluster restarted) ends with it.
+        for pid in namespace_pids(name):
             try:
-                os.kill(int(pid), signal.SIGKILL)
-            except (ProcessLookupError, ValueError):
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
                 pass
         run("ip", "netns", "del", ns, check=False, stderr=out)
         run("ip", "link", "del", veth(name), check=False, stderr=out)
