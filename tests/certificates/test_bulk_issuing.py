@@ -267,13 +267,23 @@ def test_a_task_queued_before_chunks_queues_the_runs_chunks(
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_chunks_on_several_workers_at_once_count_every_claim_once(make_learner):
+def test_chunks_on_several_workers_at_once_count_every_claim_once(
+    make_learner, monkeypatch
+):
+    from django_q.conf import Conf
+    from django_q.models import OrmQ
+
     from certificates import services
     from certificates.tasks import issue_run_chunk_task
     from tests.concurrency import run_at_once
 
+    # Queue the chunk tasks in the database (the ORM broker) instead of running
+    # them inline at commit, as tests otherwise do.
+    monkeypatch.setattr(Conf, "SYNC", False)
     activity, made = claims_for(make_learner, 6, incomplete=2)
     run = services.start_issuing_run(activity=activity, claims=made, chunk_size=2)
+    queued = sorted(task.task["args"] for task in OrmQ.objects.all())
+    assert queued == [(str(run.uuid), index) for index in range(4)]
     # Every chunk twice, all at once: at-least-once delivery on four workers.
     results = run_at_once(
         [
