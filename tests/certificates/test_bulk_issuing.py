@@ -298,3 +298,19 @@ def test_chunks_on_several_workers_at_once_count_every_claim_once(
     assert len(run.refusals) == 2
     assert Certificate.objects.count() == 6
     assert Certificate.objects.values("claim").distinct().count() == 6
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_email_sweeps_at_once_share_the_certificates(make_learner, monkeypatch):
+    from django_q.conf import Conf
+
+    from certificates import services
+    from tests.concurrency import run_at_once
+
+    monkeypatch.setattr(Conf, "SYNC", False)  # the sweeps run below, at once
+    _activity, made = claims_for(make_learner, 12)
+    assert len(services.issue_certificates(claims=made).issued) == 12
+    results = run_at_once([services.send_pending_certificate_emails] * 2)
+    assert sum(results) == 12
+    assert not Certificate.objects.filter(email_sent_at=None).exists()
