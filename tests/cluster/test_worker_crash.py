@@ -88,7 +88,9 @@ def test_a_worker_killed_holding_a_chunk_delays_the_run_without_losing_or_doubli
         region_name=os.environ["AWS_S3_REGION_NAME"],
     )
     activity, claims = _activity_with_claims(CLAIMS)
-    run = start_issuing_run(activity=activity, claims=claims)
+    # Chunks of 50 stay well inside the cluster's 30 s task timeout on a busy
+    # machine (a timed-out chunk would fail rather than come back).
+    run = start_issuing_run(activity=activity, claims=claims, chunk_size=50)
 
     # Kill the worker of a chunk caught uploading its PDFs if we can (the retry
     # must then delete them); otherwise of a chunk in the middle of rendering.
@@ -102,7 +104,7 @@ def test_a_worker_killed_holding_a_chunk_delays_the_run_without_losing_or_doubli
         for chunk in busy:
             prefix = f"certificates/{chunk.attempt[:2]}/{chunk.attempt}"
             uploading = bool(_bucket_keys(s3, prefix))
-            if uploading or left <= 4:
+            if uploading or left <= 8:
                 killed, caught_uploading = chunk, uploading
                 break
         else:
