@@ -100,7 +100,9 @@ class CertificateTemplate(models.Model):
 def _pdf_path(instance, filename: str) -> str:
     # Random, not the certificate's UUID: the UUID is in download URLs and emails,
     # and a stored path must not be derivable from anything a person has seen.
-    name = secrets.token_hex(16)
+    # A bulk-issuing chunk's attempt starts every name with its own random key
+    # (IssuingChunk.attempt), so that a retry finds the files of a crashed attempt.
+    name = getattr(instance, "pdf_name_prefix", "") + secrets.token_hex(16)
     return f"certificates/{name[:2]}/{name}.pdf"
 
 
@@ -326,3 +328,37 @@ class IssuingRun(models.Model):
     @property
     def percent(self) -> int:
         return 100 if not self.total else round(100 * self.done / self.total)
+
+
+class IssuingChunk(models.Model):
+    """One slice of a run's claims (claim_uuids[start:stop]), issued by one task.
+
+    Tasks run at least once (docs/decisions/0019), and a run's chunks run on every
+    worker at once. `finished_at` is set in the transaction that inserts the slice's
+    certificates and adds its counts to the run, so a second delivery of a finished
+    chunk does nothing and a crashed attempt left nothing behind but PDF files: those
+    start with the attempt's key, and the next attempt deletes them.
+    """
+
+    run = models.ForeignKey(IssuingRun, on_delete=models.CASCADE, related_name="chunks")
+    index = models.PositiveIntegerField()
+    start = models.PositiveIntegerField()
+    stop = models.PositiveIntegerField()
+    attempts = models.PositiveIntegerField(default=0)
+    # The latest attempt: its PDF name prefix, and which worker process ran it
+    # ("<node>:<pid>", for people looking at a stuck run, and the cluster tests).
+    attempt = models.CharField(max_length=16, blank=True)
+    worker = models.CharField(max_length=100, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["run", "index"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["run", "index"], name="one_chunk_per_run_index"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.run} chunk {self.index}"

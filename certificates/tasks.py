@@ -34,9 +34,14 @@ def issue_certificate_task(claim_uuid: str) -> str | None:
         return None
 
 
-def issue_run_chunk_task(run_uuid: str) -> int:
-    run = services.issue_next_chunk(run=IssuingRun.objects.get(uuid=run_uuid))
-    return run.done
+def issue_run_chunk_task(run_uuid: str, index: int | None = None) -> int | None:
+    run = IssuingRun.objects.get(uuid=run_uuid)
+    if index is None:
+        # Queued before runs had chunks (certificates 0004): queue the run's chunks.
+        services.queue_issuing_chunks(run)
+        return None
+    chunk = services.issue_run_chunk(run=run, index=index)
+    return None if chunk is None else chunk.stop - chunk.start
 
 
 def send_certificate_emails_task() -> int:

@@ -36,18 +36,29 @@ PYTHON = str(ROOT / ".venv" / "bin" / "python")
 RUN_DIR = ROOT / "var" / "cluster"
 PORT = int(os.environ.get("PORT", "8000"))
 
-BRIDGE = "tc-br0"
-HOST_ADDRESS = "10.77.0.1"
-WEB_NODES = {"web1": "10.77.0.11", "web2": "10.77.0.12", "web3": "10.77.0.13"}
-WORKERS = {"worker1": "10.77.0.21", "worker2": "10.77.0.22"}
-WEB_PORT = 9310
-VARNISH_PORT = 9381
-NODES_FRONTEND_PORT = 9382
-HAPROXY_STATS_PORT = 9383
-REDIS_PORT = 9379
-POSTGRES_RELAY_PORT = 9432
-S3_PORT = 9390
-DATABASE = os.environ.get("CLUSTER_DATABASE", "tc_cluster_run")
+# CLUSTER_ID (0-9) lets two clusters run on one machine at once (a CI run and a
+# developer's): it picks the bridge, namespace and veth names, the subnet
+# 10.77.<id>.0/24, the service ports (+1000 per id) and the database. 0 is the
+# default and keeps the names below.
+CLUSTER_ID = int(os.environ.get("CLUSTER_ID", "0"))
+if not 0 <= CLUSTER_ID <= 9:
+    raise SystemExit("CLUSTER_ID must be 0-9")
+_SUFFIX = str(CLUSTER_ID) if CLUSTER_ID else ""
+_PORTS = 1000 * CLUSTER_ID
+
+BRIDGE = f"tc-br{CLUSTER_ID}"
+SUBNET = f"10.77.{CLUSTER_ID}"
+HOST_ADDRESS = f"{SUBNET}.1"
+WEB_NODES = {"web1": f"{SUBNET}.11", "web2": f"{SUBNET}.12", "web3": f"{SUBNET}.13"}
+WORKERS = {"worker1": f"{SUBNET}.21", "worker2": f"{SUBNET}.22"}
+WEB_PORT = 9310 + _PORTS
+VARNISH_PORT = 9381 + _PORTS
+NODES_FRONTEND_PORT = 9382 + _PORTS
+HAPROXY_STATS_PORT = 9383 + _PORTS
+REDIS_PORT = 9379 + _PORTS
+POSTGRES_RELAY_PORT = 9432 + _PORTS
+S3_PORT = 9390 + _PORTS
+DATABASE = os.environ.get("CLUSTER_DATABASE", f"tc_cluster_run{_SUFFIX}")
 POSTGRES_ADMIN_URL = os.environ.get(
     "CLUSTER_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres"
 )
@@ -59,7 +70,11 @@ PERSONAS = (
 
 
 def namespace(name: str) -> str:
-    return f"tc-{name}"
+    return f"tc{_SUFFIX}-{name}"
+
+
+def veth(name: str) -> str:
+    return f"tcv{_SUFFIX}-{name}"
 
 
 def cluster_environment(*, node: str | None, address: str = HOST_ADDRESS) -> dict:
@@ -157,10 +172,10 @@ class Cluster:
         run("ip", "addr", "add", f"{HOST_ADDRESS}/24", "dev", BRIDGE)
         run("ip", "link", "set", BRIDGE, "up")
         for name, address in {**WEB_NODES, **WORKERS}.items():
-            ns, veth = namespace(name), f"tcv-{name}"
+            ns, link = namespace(name), veth(name)
             run("ip", "netns", "add", ns)
-            run("ip", "link", "add", veth, "type", "veth", "peer", "eth0", "netns", ns)
-            run("ip", "link", "set", veth, "master", BRIDGE, "up")
+            run("ip", "link", "add", link, "type", "veth", "peer", "eth0", "netns", ns)
+            run("ip", "link", "set", link, "master", BRIDGE, "up")
             run("ip", "-n", ns, "addr", "add", f"{address}/24", "dev", "eth0")
             run("ip", "-n", ns, "link", "set", "eth0", "up")
             run("ip", "-n", ns, "link", "set", "lo", "up")
@@ -222,6 +237,14 @@ class Cluster:
         run(*manage, "seed_demo", env=env, stdout=subprocess.DEVNULL)
 
     def start_front(self) -> None:
+        # The VCL names the default cluster's addresses; another CLUSTER_ID gets a copy.
+        vcl = RUN_DIR / "varnish.vcl"
+        vcl.write_text(
+            (ROOT / "cluster" / "varnish.vcl")
+            .read_text()
+            .replace("10.77.0.", f"{SUBNET}.")
+            .replace('"9382"', f'"{NODES_FRONTEND_PORT}"')
+        )
         self.start(
             "varnish",
             [
@@ -234,7 +257,7 @@ class Cluster:
                 "-T",
                 "none",
                 "-f",
-                str(ROOT / "cluster" / "varnish.vcl"),
+                str(vcl),
                 "-s",
                 "malloc,64m",
                 "-p",
@@ -283,10 +306,10 @@ class Cluster:
             cwd=workdir,
         )
 
-    def start_worker(self, name: str) -> None:
+    def start_worker(self, name: str) -> subprocess.Popen:
         workdir = RUN_DIR / name
         workdir.mkdir(exist_ok=True)
-        self.start(
+        return self.start(
             name,
             [PYTHON, str(ROOT / "manage.py"), "qcluster"],
             netns=namespace(name),
@@ -350,6 +373,32 @@ class Cluster:
         teardown(quiet=True)
 
 
+def namespace_pids(name: str) -> list[int]:
+    listed = run(
+        "ip", "netns", "pids", namespace(name), check=False, capture_output=True
+    ).stdout
+    return [int(pid) for pid in listed.split()]
+
+
+def kill_worker(name: str) -> list[int]:
+    """`kill -9` every process of a running worker (qcluster and its children), as
+    a crash would; for tests/cluster, which run in another process than the
+    Cluster that started it. Returns the process ids killed."""
+    pids = namespace_pids(name)
+    for pid in pids:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    return pids
+
+
+def restart_worker(name: str) -> subprocess.Popen:
+    """Start a worker again after kill_worker; the Cluster's teardown ends it with
+    everything else in its namespace."""
+    return Cluster().start_worker(name)
+
+
 def _signal_group(process: subprocess.Popen, sig: int) -> None:
     try:
         os.killpg(process.pid, sig)
@@ -371,15 +420,15 @@ def teardown(*, quiet: bool = False) -> None:
     out = subprocess.DEVNULL if quiet else None
     for name in {**WEB_NODES, **WORKERS}:
         ns = namespace(name)
-        # Anything still running inside (a killed run's leftovers) ends with it.
-        pids = run("ip", "netns", "pids", ns, check=False, capture_output=True).stdout
-        for pid in pids.split():
+        # Anything still running inside (a killed run's leftovers, a worker that
+        # tests/cluster restarted) ends with it.
+        for pid in namespace_pids(name):
             try:
-                os.kill(int(pid), signal.SIGKILL)
-            except (ProcessLookupError, ValueError):
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
                 pass
         run("ip", "netns", "del", ns, check=False, stderr=out)
-        run("ip", "link", "del", f"tcv-{name}", check=False, stderr=out)
+        run("ip", "link", "del", veth(name), check=False, stderr=out)
     run("ip", "link", "del", BRIDGE, check=False, stderr=out)
 
 

@@ -22,7 +22,8 @@ from certificates.services.issuing import (
     enqueue_certificate_issuing,
     issue_certificate,
     issue_certificates,
-    issue_next_chunk,
+    issue_run_chunk,
+    queue_issuing_chunks,
     start_issuing_run,
 )
 from certificates.services.notifications import (
@@ -43,7 +44,8 @@ __all__ = [
     "enqueue_certificate_issuing",
     "issue_certificate",
     "issue_certificates",
-    "issue_next_chunk",
+    "issue_run_chunk",
+    "queue_issuing_chunks",
     "issue_transcript",
     "plan_reissue",
     "reissue_certificates",

@@ -6,11 +6,14 @@ commands start runs through start_issuing_run.
 
 import hashlib
 import logging
+import os
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import timedelta
 from itertools import islice
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import prefetch_related_objects
@@ -19,7 +22,12 @@ from django.utils.translation import gettext as _
 from django_q.tasks import async_task
 
 from certificates.codes import new_code
-from certificates.models import Certificate, CertificateTemplate, IssuingRun
+from certificates.models import (
+    Certificate,
+    CertificateTemplate,
+    IssuingChunk,
+    IssuingRun,
+)
 from certificates.pdf import PageOverflow, fewer_full_collections
 from certificates.rendering import render_certificates, sheet_order
 from certificates.snapshots import build_snapshot, missing_content, snapshot_digest
@@ -131,8 +139,10 @@ def _unsaved_certificate(
     issued_by,
     supersedes: Certificate | None = None,
     status_list_index: int | None = None,
+    pdf_prefix: str = "",
 ) -> Certificate:
-    """A certificate row ready to insert, its PDF already in storage."""
+    """A certificate row ready to insert, its PDF already in storage (its name
+    starting with `pdf_prefix`, see IssuingChunk)."""
     enrolment = claim.enrolment
     certificate = Certificate(
         code=code,
@@ -156,6 +166,7 @@ def _unsaved_certificate(
             else status_list_index
         ),
     )
+    certificate.pdf_name_prefix = pdf_prefix
     certificate.pdf.save("certificate.pdf", ContentFile(data), save=False)
     return certificate
 
@@ -169,6 +180,7 @@ def store_certificate(
     template: CertificateTemplate,
     issued_by,
     supersedes: Certificate | None = None,
+    pdf_prefix: str = "",
 ) -> Certificate | None:
     """Save one rendered certificate; None when another issuer got there first."""
     for _attempt in range(3):
@@ -180,6 +192,7 @@ def store_certificate(
             template=template,
             issued_by=issued_by,
             supersedes=supersedes,
+            pdf_prefix=pdf_prefix,
         )
         try:
             with transaction.atomic():
@@ -220,7 +233,7 @@ def _free_status_indexes(count: int) -> list[int]:
 
 
 def _store_batch(
-    batch: list[tuple], *, template: CertificateTemplate, issued_by
+    batch: list[tuple], *, template: CertificateTemplate, issued_by, pdf_prefix: str
 ) -> list[Certificate | None]:
     """Insert a batch of rendered certificates in one statement; if anything
     clashes (another issuer got there first), fall back to one at a time, which
@@ -234,6 +247,7 @@ def _store_batch(
             template=template,
             issued_by=issued_by,
             status_list_index=index,
+            pdf_prefix=pdf_prefix,
         )
         for ((claim, snapshot, code), data), index in zip(
             batch, _free_status_indexes(len(batch)), strict=True
@@ -253,6 +267,7 @@ def _store_batch(
             data=data,
             template=template,
             issued_by=issued_by,
+            pdf_prefix=pdf_prefix,
         )
         for (claim, snapshot, code), data in batch
     ]
@@ -267,7 +282,7 @@ def queue_email_sweep() -> None:
 
 
 def _store_rendered(
-    batch: list[tuple], outcome: IssuingOutcome, *, template, issued_by
+    batch: list[tuple], outcome: IssuingOutcome, *, template, issued_by, pdf_prefix
 ) -> None:
     printable = []
     for (claim, snapshot, code), data in batch:
@@ -282,7 +297,9 @@ def _store_rendered(
             )
         else:
             printable.append(((claim, snapshot, code), data))
-    stored = _store_batch(printable, template=template, issued_by=issued_by)
+    stored = _store_batch(
+        printable, template=template, issued_by=issued_by, pdf_prefix=pdf_prefix
+    )
     for ((claim, _snapshot, _code), _data), certificate in zip(
         printable, stored, strict=True
     ):
@@ -299,7 +316,11 @@ def _store_rendered(
 
 
 def issue_certificates(
-    *, claims: Sequence, issued_by=None, template: CertificateTemplate | None = None
+    *,
+    claims: Sequence,
+    issued_by=None,
+    template: CertificateTemplate | None = None,
+    pdf_prefix: str = "",
 ) -> IssuingOutcome:
     """Issue one certificate per claim, rendering them in batches.
 
@@ -362,7 +383,13 @@ def issue_certificates(
             strict=True,
         )
         while batch := list(islice(rendered, STORE_BATCH_SIZE)):
-            _store_rendered(batch, outcome, template=template, issued_by=issued_by)
+            _store_rendered(
+                batch,
+                outcome,
+                template=template,
+                issued_by=issued_by,
+                pdf_prefix=pdf_prefix,
+            )
     if outcome.issued:
         queue_email_sweep()
     return outcome
@@ -385,8 +412,12 @@ def enqueue_certificate_issuing(*, claim) -> None:
     )
 
 
-def start_issuing_run(*, activity, claims, requested_by=None) -> IssuingRun:
-    """Queue bulk issuing for these claims of one activity, in chunks."""
+@transaction.atomic
+def start_issuing_run(
+    *, activity, claims, requested_by=None, chunk_size: int = ISSUING_CHUNK_SIZE
+) -> IssuingRun:
+    """Queue bulk issuing for these claims of one activity: one task per chunk, all
+    at once, so every worker takes some (docs/decisions/0019)."""
     uuids = [str(claim.uuid) for claim in claims]
     run = IssuingRun.objects.create(
         activity=activity,
@@ -396,51 +427,142 @@ def start_issuing_run(*, activity, claims, requested_by=None) -> IssuingRun:
         status=IssuingRun.Status.RUNNING if uuids else IssuingRun.Status.FINISHED,
         finished_at=None if uuids else timezone.now(),
     )
-    if uuids:
-        transaction.on_commit(
-            lambda: async_task("certificates.tasks.issue_run_chunk_task", str(run.uuid))
+    IssuingChunk.objects.bulk_create(
+        IssuingChunk(
+            run=run, index=index, start=start, stop=min(start + chunk_size, len(uuids))
         )
+        for index, start in enumerate(range(0, len(uuids), chunk_size))
+    )
+    queue_issuing_chunks(run)
     return run
 
 
-@transaction.atomic
-def issue_next_chunk(
-    *, run: IssuingRun, chunk_size: int = ISSUING_CHUNK_SIZE
-) -> IssuingRun:
-    """Issue the next chunk of a run and queue the one after; safe to run twice."""
-    run = IssuingRun.objects.select_for_update().get(pk=run.pk)
-    if run.status == IssuingRun.Status.FINISHED:
-        return run
-    batch = run.claim_uuids[run.done : run.done + chunk_size]
-    claims = list(
-        CreditClaim.objects.filter(uuid__in=batch).select_related(
-            "enrolment__learner", "enrolment__activity"
-        )
+def queue_issuing_chunks(run: IssuingRun) -> None:
+    """One task per unfinished chunk, after commit."""
+    indexes = list(
+        run.chunks.filter(finished_at__isnull=True).values_list("index", flat=True)
     )
-    outcome = issue_certificates(claims=claims, issued_by=run.requested_by)
-    run.done += len(batch)
+    transaction.on_commit(
+        lambda: [
+            async_task("certificates.tasks.issue_run_chunk_task", str(run.uuid), index)
+            for index in indexes
+        ]
+    )
+
+
+def _worker_name() -> str:
+    return f"{settings.NODE_NAME}:{os.getpid()}"
+
+
+def _begin_attempt(*, run: IssuingRun, index: int) -> IssuingChunk | None:
+    """Record a new attempt at a chunk (None if it is finished already) and delete
+    what a crashed earlier attempt uploaded."""
+    now = timezone.now()
+    with transaction.atomic():
+        chunk = IssuingChunk.objects.select_for_update().get(run=run, index=index)
+        if chunk.finished_at is not None:
+            return None
+        # An earlier attempt older than the task timeout is dead: django-q2 kills
+        # a task at `timeout` and hands it on only after `retry` (longer). A
+        # younger one may still be uploading (the same chunk queued twice), so its
+        # files stay; whichever attempt finishes first counts (_finish_chunk).
+        crashed = (
+            chunk.attempt
+            if chunk.started_at is not None
+            and now - chunk.started_at
+            > timedelta(seconds=settings.Q_CLUSTER["timeout"])
+            else ""
+        )
+        chunk.attempt = secrets.token_hex(8)
+        chunk.attempts += 1
+        chunk.worker = _worker_name()
+        chunk.started_at = now
+        chunk.save()
+    if crashed:
+        _delete_unrecorded_pdfs(prefix=crashed)
+    return chunk
+
+
+def _delete_unrecorded_pdfs(*, prefix: str) -> None:
+    """Delete PDFs whose name starts with `prefix` and that no certificate names."""
+    storage = Certificate._meta.get_field("pdf").storage
+    folder = f"certificates/{prefix[:2]}"
+    try:
+        _folders, files = storage.listdir(folder)
+    except FileNotFoundError:
+        return
+    names = {f"{folder}/{name}" for name in files if name.startswith(prefix)}
+    recorded = set(
+        Certificate.objects.filter(pdf__in=names).values_list("pdf", flat=True)
+    )
+    for name in names - recorded:
+        storage.delete(name)
+    if names - recorded:
+        logger.warning(
+            "Deleted %d PDFs a crashed issuing attempt left without a certificate.",
+            len(names - recorded),
+        )
+
+
+def _refusal_entries(outcome: IssuingOutcome) -> list[dict]:
+    return [
+        {
+            "claim": str(claim.uuid),
+            "enrolment": str(claim.enrolment.uuid),
+            "learner": str(claim.enrolment.learner),
+            "learner_email": claim.enrolment.learner.email,
+            "reason": reason,
+            "fix": fix,
+        }
+        for claim, reason, fix in outcome.refused
+    ]
+
+
+def _finish_chunk(chunk: IssuingChunk, outcome: IssuingOutcome) -> bool:
+    """Mark the chunk finished and add its counts to the run, unless another
+    attempt finished it first. Row locks only here, for the bookkeeping, so chunks
+    render on every worker at once and queue only for these few statements."""
+    if not IssuingChunk.objects.filter(pk=chunk.pk, finished_at__isnull=True).update(
+        finished_at=timezone.now()
+    ):
+        return False
+    run = IssuingRun.objects.select_for_update().get(pk=chunk.run_id)
+    run.done += chunk.stop - chunk.start
     run.issued += len(outcome.issued)
     run.refused += len(outcome.refused)
-    run.refusals = [
-        *run.refusals,
-        *(
-            {
-                "claim": str(claim.uuid),
-                "enrolment": str(claim.enrolment.uuid),
-                "learner": str(claim.enrolment.learner),
-                "learner_email": claim.enrolment.learner.email,
-                "reason": reason,
-                "fix": fix,
-            }
-            for claim, reason, fix in outcome.refused
-        ),
-    ]
+    run.refusals = [*run.refusals, *_refusal_entries(outcome)]
     if run.done >= run.total:
         run.status = IssuingRun.Status.FINISHED
         run.finished_at = timezone.now()
-    else:
-        transaction.on_commit(
-            lambda: async_task("certificates.tasks.issue_run_chunk_task", str(run.uuid))
+    run.save(
+        update_fields=["done", "issued", "refused", "refusals", "status", "finished_at"]
+    )
+    return True
+
+
+def issue_run_chunk(*, run: IssuingRun, index: int) -> IssuingChunk | None:
+    """Issue one chunk of a run; safe to run twice, and alongside its other chunks.
+
+    The chunk's certificates, its finished mark and the run's counts commit
+    together: a worker killed half-way leaves no rows (and the next attempt deletes
+    its files), so counts never include a claim twice or miss one."""
+    chunk = _begin_attempt(run=run, index=index)
+    if chunk is None:
+        return None
+    claims = list(
+        CreditClaim.objects.filter(
+            uuid__in=run.claim_uuids[chunk.start : chunk.stop]
+        ).select_related("enrolment__learner", "enrolment__activity")
+    )
+    with transaction.atomic():
+        outcome = issue_certificates(
+            claims=claims, issued_by=run.requested_by, pdf_prefix=chunk.attempt
         )
-    run.save()
-    return run
+        if not _finish_chunk(chunk, outcome):
+            # Finished by another attempt meanwhile: its certificates stand.
+            transaction.set_rollback(True)
+            for certificate in outcome.issued:
+                certificate.pdf.storage.delete(certificate.pdf.name)
+            return None
+    chunk.refresh_from_db()
+    return chunk

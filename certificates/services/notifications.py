@@ -16,14 +16,23 @@ EMAIL_SWEEP_BATCH = 200
 
 
 @transaction.atomic
-def send_certificate_email(*, certificate: Certificate) -> bool:
+def send_certificate_email(
+    *, certificate: Certificate, skip_locked: bool = False
+) -> bool:
     """Tell the learner their certificate is ready; queues the email at most once.
 
     send_mail() only stores the message in the mail outbox, in this transaction
     (docs/decisions/0016): `email_sent_at` is when it was queued, and the outbox
-    delivers it and retries a failing mail server.
+    delivers it and retries a failing mail server. With `skip_locked`, a
+    certificate someone else holds is left alone (False).
     """
-    certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
+    certificate = (
+        Certificate.objects.select_for_update(skip_locked=skip_locked)
+        .filter(pk=certificate.pk)
+        .first()
+    )
+    if certificate is None:
+        return False
     if certificate.email_sent_at is not None or not certificate.learner.email:
         return False
     context = {
@@ -51,9 +60,13 @@ def send_certificate_email(*, certificate: Certificate) -> bool:
 
 
 def send_pending_certificate_emails(*, limit: int = EMAIL_SWEEP_BATCH) -> int:
-    """Queue mail for valid certificates not queued yet; returns how many."""
+    """Queue mail for valid certificates not queued yet; returns how many.
+
+    Chunks of a bulk run each queue a sweep and finish on several workers at once
+    (docs/decisions/0019): a sweep skips the certificates another sweep is
+    mailing, rather than waiting for each in turn and then finding it done."""
     pending = Certificate.objects.valid().filter(email_sent_at__isnull=True)
     return sum(
-        send_certificate_email(certificate=certificate)
+        send_certificate_email(certificate=certificate, skip_locked=True)
         for certificate in pending.order_by("issued_at")[:limit]
     )

@@ -1,5 +1,6 @@
 import io
 import logging
+import os
 
 import pytest
 from django.core.management import call_command
@@ -148,3 +149,168 @@ def test_learners_cannot_start_runs(make_learner, client):
     url = reverse("certificates:issue_for_activity", args=[activity.uuid])
     assert client.post(url).status_code == 404
     assert not IssuingRun.objects.exists()
+
+
+def _queued_run(make_learner, django_capture_on_commit_callbacks, *, chunk_size=2):
+    """A run of 5 claims (one refused) whose chunk tasks are queued but not run."""
+    from certificates import services
+
+    activity, made = claims_for(make_learner, 4, incomplete=1)
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        run = services.start_issuing_run(
+            activity=activity, claims=made, chunk_size=chunk_size
+        )
+    assert len(queued) == 1  # one callback queues every chunk
+    return run, made
+
+
+def test_chunks_run_in_any_order_and_twice_and_count_once(
+    make_learner, django_capture_on_commit_callbacks
+):
+    from certificates.tasks import issue_run_chunk_task
+
+    run, made = _queued_run(make_learner, django_capture_on_commit_callbacks)
+    assert [(c.index, c.start, c.stop) for c in run.chunks.all()] == [
+        (0, 0, 2),
+        (1, 2, 4),
+        (2, 4, 5),
+    ]
+    # At-least-once delivery, chunks on different workers finishing out of order.
+    assert issue_run_chunk_task(str(run.uuid), 2) == 1
+    assert issue_run_chunk_task(str(run.uuid), 0) == 2
+    assert issue_run_chunk_task(str(run.uuid), 0) is None
+    run.refresh_from_db()
+    assert (run.status, run.done, run.issued, run.refused) == ("running", 3, 2, 1)
+    assert issue_run_chunk_task(str(run.uuid), 1) == 2
+    assert issue_run_chunk_task(str(run.uuid), 2) is None
+    run.refresh_from_db()
+    assert run.status == IssuingRun.Status.FINISHED
+    assert run.finished_at is not None
+    assert (run.total, run.done, run.issued, run.refused) == (5, 5, 4, 1)
+    assert [r["claim"] for r in run.refusals] == [str(made[4].uuid)]
+    assert sorted(Certificate.objects.values_list("claim_id", flat=True)) == sorted(
+        c.pk for c in made[:4]
+    )
+    assert all(c.attempts == 1 and c.finished_at for c in run.chunks.all())
+    assert all(c.worker.endswith(f":{os.getpid()}") for c in run.chunks.all())
+
+
+def test_a_retry_deletes_the_pdfs_a_crashed_attempt_left_and_issues_the_chunk(
+    make_learner, django_capture_on_commit_callbacks
+):
+    from datetime import timedelta
+
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from certificates.tasks import issue_run_chunk_task
+
+    run, made = _queued_run(make_learner, django_capture_on_commit_callbacks)
+    storage = Certificate._meta.get_field("pdf").storage
+    # What a worker killed after uploading, before its transaction committed,
+    # leaves: a chunk with an attempt started longer ago than the task timeout and
+    # files under that attempt's prefix, but no certificate rows.
+    chunk = run.chunks.get(index=0)
+    chunk.attempt, chunk.attempts = "ab12cd34ef56ab78", 1
+    chunk.started_at = timezone.now() - timedelta(hours=1)
+    chunk.save()
+    stray = storage.save(
+        "certificates/ab/ab12cd34ef56ab78" + "0" * 32 + ".pdf", ContentFile(b"%PDF")
+    )
+    other = storage.save("certificates/ab/ab99" + "0" * 44 + ".pdf", ContentFile(b"x"))
+
+    assert issue_run_chunk_task(str(run.uuid), 0) == 2
+    assert not storage.exists(stray)
+    assert storage.exists(other)
+    chunk.refresh_from_db()
+    assert chunk.attempts == 2 and chunk.attempt != "ab12cd34ef56ab78"
+    names = [c.pdf.name for c in Certificate.objects.all()]
+    assert len(names) == 2
+    assert all(name.split("/")[-1].startswith(chunk.attempt) for name in names)
+    assert all(storage.exists(name) for name in names)
+
+
+def test_a_younger_unfinished_attempt_keeps_its_files(
+    make_learner, django_capture_on_commit_callbacks
+):
+    """The same chunk queued twice: the second delivery must not delete what the
+    first, still running, uploaded."""
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from certificates.tasks import issue_run_chunk_task
+
+    run, _made = _queued_run(make_learner, django_capture_on_commit_callbacks)
+    storage = Certificate._meta.get_field("pdf").storage
+    chunk = run.chunks.get(index=0)
+    chunk.attempt, chunk.attempts = "cd12cd34ef56ab78", 1
+    chunk.started_at = timezone.now()
+    chunk.save()
+    uploading = storage.save(
+        "certificates/cd/cd12cd34ef56ab78" + "0" * 32 + ".pdf", ContentFile(b"%PDF")
+    )
+    assert issue_run_chunk_task(str(run.uuid), 0) == 2
+    assert storage.exists(uploading)
+
+
+def test_a_task_queued_before_chunks_queues_the_runs_chunks(
+    make_learner, django_capture_on_commit_callbacks
+):
+    from certificates.tasks import issue_run_chunk_task
+
+    run, _made = _queued_run(make_learner, django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert issue_run_chunk_task(str(run.uuid)) is None
+    run.refresh_from_db()
+    assert (run.status, run.done, run.issued, run.refused) == ("finished", 5, 4, 1)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_chunks_on_several_workers_at_once_count_every_claim_once(
+    make_learner, monkeypatch
+):
+    from django_q.conf import Conf
+    from django_q.models import OrmQ
+
+    from certificates import services
+    from certificates.tasks import issue_run_chunk_task
+    from tests.concurrency import run_at_once
+
+    # Queue the chunk tasks in the database (the ORM broker) instead of running
+    # them inline at commit, as tests otherwise do.
+    monkeypatch.setattr(Conf, "SYNC", False)
+    activity, made = claims_for(make_learner, 6, incomplete=2)
+    run = services.start_issuing_run(activity=activity, claims=made, chunk_size=2)
+    queued = sorted(task.task["args"] for task in OrmQ.objects.all())
+    assert queued == [(str(run.uuid), index) for index in range(4)]
+    # Every chunk twice, all at once: at-least-once delivery on four workers.
+    results = run_at_once(
+        [
+            lambda index=index: issue_run_chunk_task(str(run.uuid), index)
+            for index in [0, 1, 2, 3] * 2
+        ]
+    )
+    assert sorted(r for r in results if r is not None) == [2, 2, 2, 2]
+    run.refresh_from_db()
+    assert run.status == IssuingRun.Status.FINISHED
+    assert (run.total, run.done, run.issued, run.refused) == (8, 8, 6, 2)
+    assert len(run.refusals) == 2
+    assert Certificate.objects.count() == 6
+    assert Certificate.objects.values("claim").distinct().count() == 6
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_email_sweeps_at_once_share_the_certificates(make_learner, monkeypatch):
+    from django_q.conf import Conf
+
+    from certificates import services
+    from tests.concurrency import run_at_once
+
+    monkeypatch.setattr(Conf, "SYNC", False)  # the sweeps run below, at once
+    _activity, made = claims_for(make_learner, 12)
+    assert len(services.issue_certificates(claims=made).issued) == 12
+    results = run_at_once([services.send_pending_certificate_emails] * 2)
+    assert sum(results) == 12
+    assert not Certificate.objects.filter(email_sent_at=None).exists()
