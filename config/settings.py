@@ -611,17 +611,30 @@ def _smart_signing_key() -> str:
         return pem
     path = VAR_DIR / "smart_oidc_rsa_key.pem"
     if not path.exists():
+        import os
+        import tempfile
+
         from cryptography.hazmat.primitives import serialization
         from cryptography.hazmat.primitives.asymmetric import rsa
 
         key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-        path.write_bytes(
-            key.private_bytes(
-                serialization.Encoding.PEM,
-                serialization.PrivateFormat.PKCS8,
-                serialization.NoEncryption(),
+        # Several processes may start at once on a fresh var/ (pytest-xdist workers,
+        # make run's web and worker): each writes a whole file aside and links it
+        # in; the first link wins and everyone reads that one, never a half-written
+        # file.
+        with tempfile.NamedTemporaryFile(dir=VAR_DIR, suffix=".pem") as aside:
+            aside.write(
+                key.private_bytes(
+                    serialization.Encoding.PEM,
+                    serialization.PrivateFormat.PKCS8,
+                    serialization.NoEncryption(),
+                )
             )
-        )
+            aside.flush()
+            try:
+                os.link(aside.name, path)
+            except FileExistsError:
+                pass
     return path.read_text()
 
 
