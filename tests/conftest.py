@@ -73,6 +73,10 @@ def pytest_collection_modifyitems(config, items):
                     reason="concurrency proofs need PostgreSQL; set DATABASE_URL"
                 )
             )
+    # The groups start slow servers (a whole migrate and seed_demo for the portal on
+    # its own port); left where they fall, the last of them ends the run alone on
+    # one worker while the other waits. They go first; the order stays the same.
+    items.sort(key=lambda item: item.get_closest_marker("xdist_group") is None)
 
 
 @pytest.fixture(scope="session")
