@@ -43,8 +43,11 @@ check: install
 	$(BIN)/python manage.py check
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
+# pytest-xdist workers; the machine has two cores. 0 runs in one process (for --pdb).
+# loadgroup keeps together the modules tests/conftest.py groups (module-scoped servers).
+PYTEST_WORKERS ?= 2
 pytest: install
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 test: lint check pytest
 

@@ -37,10 +37,24 @@ def _restore_migration_data_after(item) -> None:
         )
 
 
+def _keep_module_fixtures_on_one_worker(item) -> None:
+    """A module-scoped fixture that starts something slow (the identity providers'
+    processes, a whole portal in a subprocess) runs once per worker that gets any
+    of the module's tests, and again each time a worker comes back to the module.
+    Under `make test` (--dist loadgroup) these modules go whole to one worker."""
+    for definitions in item._fixtureinfo.name2fixturedefs.values():
+        if definitions and definitions[-1].scope == "module":
+            item.add_marker(pytest.mark.xdist_group(item.module.__name__))
+            return
+
+
+# First, so that pytest-xdist's own hook sees the groups added here.
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
     chromium_found = shutil.which(CHROMIUM) is not None
     for item in items:
         _restore_migration_data_after(item)
+        _keep_module_fixtures_on_one_worker(item)
         if "page" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.browser)
         if item.get_closest_marker("browser") and not chromium_found:
@@ -59,6 +73,10 @@ def pytest_collection_modifyitems(config, items):
                     reason="concurrency proofs need PostgreSQL; set DATABASE_URL"
                 )
             )
+    # The groups start slow servers (a whole migrate and seed_demo for the portal on
+    # its own port); left where they fall, the last of them ends the run alone on
+    # one worker while the other waits. They go first; the order stays the same.
+    items.sort(key=lambda item: item.get_closest_marker("xdist_group") is None)
 
 
 @pytest.fixture(scope="session")

@@ -24,15 +24,18 @@ class _FakeVarnish(BaseHTTPRequestHandler):
 
 @pytest.fixture
 def front_cache(settings, page_cache):
-    server = HTTPServer(("127.0.0.1", 9351), _FakeVarnish)
+    # Port 0: any free port. A fixed one was taken whenever another xdist worker
+    # (or another checkout's test run) had its fake Varnish up at the same time.
+    server = HTTPServer(("127.0.0.1", 0), _FakeVarnish)
+    url = f"http://127.0.0.1:{server.server_address[1]}"
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     _FakeVarnish.purges = []
-    settings.FRONTEND_CACHE_URL = "http://127.0.0.1:9351"
+    settings.FRONTEND_CACHE_URL = url
     settings.WAGTAILFRONTENDCACHE = {
         "varnish": {
             "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
-            "LOCATION": "http://127.0.0.1:9351",
+            "LOCATION": url,
         }
     }
     yield _FakeVarnish.purges

@@ -1,5 +1,6 @@
 """Start the test identity providers as real processes on loopback, once per test
-module, and stop them afterwards. Ports come from this helper's range (9150-9199)."""
+module, and stop them afterwards. Ports come from this helper's range (9150-9199),
+split between pytest-xdist workers."""
 
 import json
 import os
@@ -21,15 +22,26 @@ REPO = Path(__file__).resolve().parents[2]
 PORTS = range(9150, 9200)
 
 
+def worker_ports() -> range:
+    """This worker's share of PORTS. The probe below frees its port before the
+    provider binds it, so two workers probing the same range at once would both
+    pick 9150; a slice each (gw0 the first, gw1 the next...) cannot collide."""
+    count = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
+    index = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw"))
+    size = len(PORTS) // count
+    return PORTS[index * size : (index + 1) * size]
+
+
 def free_port() -> int:
-    for port in PORTS:
+    ports = worker_ports()
+    for port in ports:
         with socket.socket() as probe:
             try:
                 probe.bind(("127.0.0.1", port))
             except OSError:
                 continue
             return port
-    raise RuntimeError("no free port in 9150-9199")
+    raise RuntimeError(f"no free port in {ports.start}-{ports.stop - 1}")
 
 
 def key_and_certificate(folder: Path, name: str) -> tuple[Path, Path, str]:
