@@ -21,6 +21,7 @@ from django.db import IntegrityError, transaction
 from accounts.calendar_mail import calendar_attachment
 from accounts.client_ip import client_ip
 from accounts.csv_export import csv_text, write_csv
+from accounts.key_files import key_file_once
 from accounts.landing import landing_url
 from accounts.leaving import ClosedDoor, LeavingSteps, OpenWork, person_deactivated
 from accounts.local_time import (
@@ -61,6 +62,7 @@ __all__ = [
     "format_time",
     "format_time_pair",
     "in_zone",
+    "key_file_once",
     "landing_url",
     "parse_csv",
     "parse_json",

@@ -6,14 +6,12 @@ real services; production differs only by environment. Every variable is listed 
 .env.example and the README.
 """
 
-import os
 import sys
-import tempfile
 from pathlib import Path
 
-from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
+from accounts.key_files import key_file_once
 from config.env import (
     ConfigError,
     env_bool,
@@ -614,27 +612,10 @@ def _smart_signing_key() -> str:
     pem = env_str("SMART_OIDC_RSA_PRIVATE_KEY", "").replace("\\n", "\n")
     if pem or not (DEBUG or RUNNING_TESTS):
         return pem
-    path = VAR_DIR / "smart_oidc_rsa_key.pem"
-    if not path.exists():
-        key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-        # Several processes may start at once on a fresh var/ (pytest-xdist workers,
-        # make run's web and worker): each writes a whole file aside and links it
-        # in; the first link wins and everyone reads that one, never a half-written
-        # file.
-        with tempfile.NamedTemporaryFile(dir=VAR_DIR, suffix=".pem") as aside:
-            aside.write(
-                key.private_bytes(
-                    serialization.Encoding.PEM,
-                    serialization.PrivateFormat.PKCS8,
-                    serialization.NoEncryption(),
-                )
-            )
-            aside.flush()
-            try:
-                os.link(aside.name, path)
-            except FileExistsError:
-                pass
-    return path.read_text()
+    return key_file_once(
+        VAR_DIR / "smart_oidc_rsa_key.pem",
+        lambda: rsa.generate_private_key(public_exponent=65537, key_size=2048),
+    )
 
 
 OAUTH2_PROVIDER = {
