@@ -66,19 +66,14 @@ def _png(colour: tuple[int, int, int], size: tuple[int, int]) -> bytes:
     return buffer.getvalue()
 
 
-def setup(count: int) -> None:
-    from decimal import Decimal
-
+def default_template_with_images(name: str) -> None:
+    """The default certificate template, with a logo and a signature, as a
+    hospital's would have (the images are what makes each PDF heavy)."""
     from django.core.files.base import ContentFile
-    from django.utils import timezone
     from wagtail.images.models import Image
 
-    from accounts.models import User
     from certificates.models import CertificateTemplate
-    from courses.models import CreditClaim, CreditType, Enrolment
-    from tests.courses.factories import activity as make_activity
 
-    activity = make_activity("Bulk issuing benchmark", slug="bulk-bench", lectures=0)
     images = []
     for title, colour, size in [
         ("Logo", (29, 78, 137), (600, 200)),
@@ -89,41 +84,24 @@ def setup(count: int) -> None:
         image.width, image.height = size
         image.save()
         images.append(image)
+    CertificateTemplate.objects.update(is_default=False)
     CertificateTemplate.objects.create(
-        name="Benchmark",
+        name=name,
         is_default=True,
         signatory_name="Dr Signatory",
         signatory_title="Director of CME",
         logo=images[0],
         signature=images[1],
     )
-    learners = User.objects.bulk_create(
-        User(
-            username=f"learner{n}",
-            email=f"learner{n}@example.org",
-            full_name=f"Learner Number {n} Example, MD",
-        )
-        for n in range(count)
-    )
-    now = timezone.now()
-    enrolments = Enrolment.objects.bulk_create(
-        Enrolment(
-            learner=learner,
-            activity=activity,
-            status=Enrolment.Status.COMPLETE,
-            completed_at=now,
-        )
-        for learner in learners
-    )
-    CreditClaim.objects.bulk_create(
-        CreditClaim(
-            enrolment=enrolment,
-            credit_type=CreditType.AMA_PRA_1,
-            amount=Decimal("1.0"),
-            claimed_at=now,
-        )
-        for enrolment in enrolments
-    )
+
+
+def setup(count: int) -> None:
+    from tests.courses.factories import activity as make_activity
+    from tests.courses.factories import completed_claims
+
+    activity = make_activity("Bulk issuing benchmark", slug="bulk-bench", lectures=0)
+    default_template_with_images("Benchmark")
+    completed_claims(activity, count, prefix="learner")
 
 
 def _claims(count: int):

@@ -56,76 +56,15 @@ def _environment(folder: str) -> dict:
     }
 
 
-def _template() -> None:
-    """The default template, with a logo and a signature (as the bulk bench)."""
-    from bench_certificates_bulk import _png
-    from django.core.files.base import ContentFile
-    from wagtail.images.models import Image
-
-    from certificates.models import CertificateTemplate
-
-    images = []
-    for title, colour, size in [
-        ("Logo", (29, 78, 137), (600, 200)),
-        ("Signature", (20, 20, 20), (500, 150)),
-    ]:
-        image = Image(title=title)
-        image.file.save(f"{title}.png", ContentFile(_png(colour, size)), save=False)
-        image.width, image.height = size
-        image.save()
-        images.append(image)
-    CertificateTemplate.objects.update(is_default=False)
-    CertificateTemplate.objects.create(
-        name="Workers benchmark",
-        is_default=True,
-        signatory_name="Dr Signatory",
-        signatory_title="Director of CME",
-        logo=images[0],
-        signature=images[1],
-    )
-
-
 def _activities(count: int, names: list[str]) -> dict:
     """An activity per name with `count` completed claims each."""
-    from decimal import Decimal
-
-    from django.utils import timezone
-
-    from accounts.models import User
-    from courses.models import CreditClaim, CreditType, Enrolment
     from tests.courses.factories import activity as make_activity
+    from tests.courses.factories import completed_claims
 
     made = {}
-    now = timezone.now()
     for name in names:
         activity = make_activity(f"Workers bench {name}", slug=f"w-{name}", lectures=0)
-        learners = User.objects.bulk_create(
-            User(
-                username=f"{name}{n}",
-                email=f"{name}{n}@example.org",
-                full_name=f"Learner Number {n} Example, MD",
-            )
-            for n in range(count)
-        )
-        enrolments = Enrolment.objects.bulk_create(
-            Enrolment(
-                learner=learner,
-                activity=activity,
-                status=Enrolment.Status.COMPLETE,
-                completed_at=now,
-            )
-            for learner in learners
-        )
-        claims = CreditClaim.objects.bulk_create(
-            CreditClaim(
-                enrolment=enrolment,
-                credit_type=CreditType.AMA_PRA_1,
-                amount=Decimal("1.0"),
-                claimed_at=now,
-            )
-            for enrolment in enrolments
-        )
-        made[name] = (activity, claims)
+        made[name] = (activity, completed_claims(activity, count, prefix=name))
     return made
 
 
@@ -248,7 +187,9 @@ def main() -> int:
             "PYTHONPATH": str(ROOT),
         }
         warm = max(2, args.count // 100)
-        _template()
+        from bench_certificates_bulk import default_template_with_images
+
+        default_template_with_images("Workers benchmark")
         made = _activities(args.count, ["one", "two"])
         warmups = _activities(warm, ["warmone", "warmtwo"])
         one, one_mailed, one_who = _timed_with_workers(

@@ -6,7 +6,6 @@ import logging
 import os
 import time
 import uuid
-from decimal import Decimal
 
 import boto3
 import pytest
@@ -31,42 +30,12 @@ def _bucket_keys(s3, prefix: str) -> list[str]:
 
 
 def _activity_with_claims(count: int):
-    from django.utils import timezone
-
-    from accounts.models import User
-    from courses.models import CreditClaim, CreditType, Enrolment
     from tests.courses.factories import activity as make_activity
+    from tests.courses.factories import completed_claims
 
     tag = uuid.uuid4().hex[:8]
     activity = make_activity(f"Crash course {tag}", slug=f"crash-{tag}", lectures=0)
-    learners = User.objects.bulk_create(
-        User(
-            username=f"crash-{tag}-{n}",
-            email=f"crash-{tag}-{n}@example.org",
-            full_name=f"Learner {n} Crash",
-        )
-        for n in range(count)
-    )
-    now = timezone.now()
-    enrolments = Enrolment.objects.bulk_create(
-        Enrolment(
-            learner=learner,
-            activity=activity,
-            status=Enrolment.Status.COMPLETE,
-            completed_at=now,
-        )
-        for learner in learners
-    )
-    claims = CreditClaim.objects.bulk_create(
-        CreditClaim(
-            enrolment=enrolment,
-            credit_type=CreditType.AMA_PRA_1,
-            amount=Decimal("1.0"),
-            claimed_at=now,
-        )
-        for enrolment in enrolments
-    )
-    return activity, claims
+    return activity, completed_claims(activity, count, prefix=f"crash-{tag}-")
 
 
 @pytest.mark.usefixtures("cluster_db")

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from accounts.models import User
 from cms.models import HomePage
 from courses.demo import question_block
 from courses.models import (
@@ -12,8 +13,10 @@ from courses.models import (
     ActivityPage,
     ActivityPerson,
     CatalogueIndexPage,
+    CreditClaim,
     CreditDesignation,
     CreditType,
+    Enrolment,
     FinancialRelationship,
     LecturePage,
     Person,
@@ -132,3 +135,36 @@ def activity(
 
 def lectures_of(page: ActivityPage) -> list[LecturePage]:
     return list(LecturePage.objects.child_of(page).live().order_by("path"))
+
+
+def completed_claims(activity: ActivityPage, count: int, *, prefix: str):
+    """`count` learners (usernames `<prefix><n>`) who completed `activity` and
+    claimed one AMA credit each, in three bulk inserts: for bulk-issuing benches
+    and cluster tests that need thousands."""
+    learners = User.objects.bulk_create(
+        User(
+            username=f"{prefix}{n}",
+            email=f"{prefix}{n}@example.org",
+            full_name=f"Learner Number {n} Example, MD",
+        )
+        for n in range(count)
+    )
+    now = timezone.now()
+    enrolments = Enrolment.objects.bulk_create(
+        Enrolment(
+            learner=learner,
+            activity=activity,
+            status=Enrolment.Status.COMPLETE,
+            completed_at=now,
+        )
+        for learner in learners
+    )
+    return CreditClaim.objects.bulk_create(
+        CreditClaim(
+            enrolment=enrolment,
+            credit_type=CreditType.AMA_PRA_1,
+            amount=Decimal("1.0"),
+            claimed_at=now,
+        )
+        for enrolment in enrolments
+    )
