@@ -38,6 +38,7 @@ from visits.services.booking import (
 from visits.services.slots import free_slots, parse_clinic_time
 from visits.views.common import (
     load_visit,
+    load_visit_for_its_patient,
     refused,
     remember_booking_type,
     remembered_booking_type,
@@ -229,13 +230,7 @@ def visit_detail(request, visit):
 
 @login_required
 def cancel(request, visit):
-    visit = load_visit(
-        request,
-        visit,
-        what="visit",
-        accept=PATIENT_ONLY,
-        write=request.method == "POST",
-    )
+    visit = load_visit_for_its_patient(request, visit, what="visit")
     error = ""
     if request.method == "POST":
         try:
@@ -255,13 +250,7 @@ def cancel(request, visit):
 
 @login_required
 def reschedule(request, visit):
-    visit = load_visit(
-        request,
-        visit,
-        what="visit",
-        accept=PATIENT_ONLY,
-        write=request.method == "POST",
-    )
+    visit = load_visit_for_its_patient(request, visit, what="visit")
     if not can_change(visit):
         return refused(
             request,

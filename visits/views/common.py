@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from visits.access import CARE_TEAM, PATIENT_AND_CARE, authorize, refuse
+from visits.access import CARE_TEAM, PATIENT_AND_CARE, PATIENT_ONLY, authorize, refuse
 from visits.models import Visit, VisitType
 
 # The kind of visit being booked is clinical: it is kept in the session, never
@@ -48,6 +48,19 @@ def load_patient(request, patient_uuid, *, what: str) -> User:
     if patient is None:
         raise refuse(request, what=what)
     return patient
+
+
+def load_visit_for_its_patient(request, visit_uuid, *, what: str):
+    """Pages only the patient acts on (intake, consent, cancel, move).
+
+    A POST is a write in the audit log."""
+    return load_visit(
+        request,
+        visit_uuid,
+        what=what,
+        accept=PATIENT_ONLY,
+        write=request.method == "POST",
+    )
 
 
 def load_visit_as_its_clinician(request, visit_uuid, *, what: str, write=True):

@@ -8,7 +8,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts.services import client_ip
-from visits.access import PATIENT_ONLY
 from visits.audit import record_reads
 from visits.errors import VisitsError
 from visits.forms import ConsentForm, IntakeForm
@@ -30,6 +29,7 @@ from visits.services.visit_flow import (
 from visits.views.common import (
     load_visit,
     load_visit_as_its_clinician,
+    load_visit_for_its_patient,
     post_only,
     refused,
     visit_page,
@@ -58,13 +58,7 @@ def next_step(request, visit: Visit) -> dict:
 
 @login_required
 def intake(request, visit):
-    visit = load_visit(
-        request,
-        visit,
-        what="intake",
-        accept=PATIENT_ONLY,
-        write=request.method == "POST",
-    )
+    visit = load_visit_for_its_patient(request, visit, what="intake")
     if not visit.is_active:
         return refused(
             request,
@@ -89,13 +83,7 @@ def intake(request, visit):
 
 @login_required
 def consent(request, visit):
-    visit = load_visit(
-        request,
-        visit,
-        what="consent",
-        accept=PATIENT_ONLY,
-        write=request.method == "POST",
-    )
+    visit = load_visit_for_its_patient(request, visit, what="consent")
     document = current_consent()
     form = ConsentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -138,13 +126,7 @@ def device_check(request, visit):
 
 @login_required
 def waiting_room(request, visit):
-    visit = load_visit(
-        request,
-        visit,
-        what="visit",
-        accept=PATIENT_ONLY,
-        write=request.method == "POST",
-    )
+    visit = load_visit_for_its_patient(request, visit, what="visit")
     if request.method == "POST":
         try:
             visit = check_in(visit=visit)
