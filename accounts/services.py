@@ -5,8 +5,8 @@ knows about the apps above accounts.
 
 This is also accounts' one door: other apps import accounts from here (and the
 models from accounts.models) only, so the shared helpers they use (roles, times
-in a person's zone, refusing untrusted input, CSV, calendar mail, leaving) are
-re-exported below.
+in a person's zone, the Refusal base, refusing untrusted input, CSV, calendar
+mail, leaving) are re-exported below.
 """
 
 from collections.abc import Iterable
@@ -32,6 +32,7 @@ from accounts.local_time import (
     zone_of,
 )
 from accounts.models import DirectoryGroupRole, UsedSingleSignOnAssertion, User
+from accounts.refusals import Refusal, refusal_json
 from accounts.roles import ROLE_PERMISSIONS, STAFF_ROLES, Role
 from accounts.stream_blocks import StreamBlock
 from accounts.untrusted_input import BodyRefused, parse_csv, parse_json, request_json
@@ -54,6 +55,7 @@ __all__ = [
     "ClosedDoor",
     "LeavingSteps",
     "OpenWork",
+    "Refusal",
     "Role",
     "StreamBlock",
     "calendar_attachment",
@@ -67,6 +69,7 @@ __all__ = [
     "parse_csv",
     "parse_json",
     "person_deactivated",
+    "refusal_json",
     "request_json",
     "validate_time_zone",
     "write_csv",
