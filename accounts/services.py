@@ -5,8 +5,8 @@ knows about the apps above accounts.
 
 This is also accounts' one door: other apps import accounts from here (and the
 models from accounts.models) only, so the shared helpers they use (roles, times
-in a person's zone, the Refusal base, refusing untrusted input, CSV, calendar
-mail, leaving) are re-exported below.
+in a person's zone, the Refusal base, templated email, refusing untrusted input,
+CSV, calendar mail, leaving) are re-exported below.
 """
 
 from collections.abc import Iterable
@@ -21,6 +21,7 @@ from django.db import IntegrityError, transaction
 from accounts.calendar_mail import calendar_attachment
 from accounts.client_ip import client_ip
 from accounts.csv_export import csv_text, write_csv
+from accounts.emails import render_email, send_email
 from accounts.key_files import key_file_once
 from accounts.landing import landing_url
 from accounts.leaving import ClosedDoor, LeavingSteps, OpenWork, person_deactivated
@@ -70,7 +71,9 @@ __all__ = [
     "parse_json",
     "person_deactivated",
     "refusal_json",
+    "render_email",
     "request_json",
+    "send_email",
     "validate_time_zone",
     "write_csv",
     "zone_of",
