@@ -23,10 +23,17 @@ accounts.services.
 
 from collections.abc import Iterable
 from email.mime.base import MIMEBase
+from typing import TypedDict, Unpack
 
 from django.core.mail import EmailMultiAlternatives
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template, render_to_string
+
+
+class Addressing(TypedDict, total=False):
+    to: Iterable[str]
+    bcc: Iterable[str]
+    attachments: Iterable[MIMEBase]  # MIME parts, such as calendar_attachment's
 
 
 def _optional(template_name: str, context: dict) -> str | None:
@@ -38,38 +45,30 @@ def _optional(template_name: str, context: dict) -> str | None:
 
 
 def render_email(
-    name: str,
-    context: dict,
-    *,
-    to: Iterable[str] = (),
-    bcc: Iterable[str] = (),
-    attachments: Iterable[MIMEBase] = (),
+    name: str, context: dict, **addressing: Unpack[Addressing]
 ) -> EmailMultiAlternatives:
-    """The message for template `name`, ready to send; `attachments` are MIME
-    parts (calendar_attachment)."""
+    """The message for template `name`, ready to send."""
     subject = render_to_string(f"{name}_subject.txt", context)
     body = render_to_string(f"{name}_body.txt", context)
     html = _optional(f"{name}_body.html", context)
     message = EmailMultiAlternatives(
-        " ".join(subject.split()), body, to=list(to), bcc=list(bcc)
+        " ".join(subject.split()),
+        body,
+        to=list(addressing.get("to", ())),
+        bcc=list(addressing.get("bcc", ())),
     )
     if html is not None:
         message.attach_alternative(html, "text/html")
-    for part in attachments:
+    for part in addressing.get("attachments", ()):
         message.attach(part)
     return message
 
 
 def send_email(
-    name: str,
-    context: dict,
-    *,
-    to: Iterable[str] = (),
-    bcc: Iterable[str] = (),
-    attachments: Iterable[MIMEBase] = (),
+    name: str, context: dict, **addressing: Unpack[Addressing]
 ) -> EmailMultiAlternatives:
     """Render template `name` (see render_email) and queue it in the mail outbox,
     in the caller's transaction; returns the message (its subject, for a push)."""
-    message = render_email(name, context, to=to, bcc=bcc, attachments=attachments)
+    message = render_email(name, context, **addressing)
     message.send()
     return message
