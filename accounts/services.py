@@ -5,8 +5,8 @@ knows about the apps above accounts.
 
 This is also accounts' one door: other apps import accounts from here (and the
 models from accounts.models) only, so the shared helpers they use (roles, times
-in a person's zone, refusing untrusted input, CSV, calendar mail, leaving) are
-re-exported below.
+in a person's zone, the Refusal base, templated email, refusing untrusted input,
+CSV, calendar mail, leaving) are re-exported below.
 """
 
 from collections.abc import Iterable
@@ -21,6 +21,7 @@ from django.db import IntegrityError, transaction
 from accounts.calendar_mail import calendar_attachment
 from accounts.client_ip import client_ip
 from accounts.csv_export import csv_text, write_csv
+from accounts.emails import render_email, send_email
 from accounts.key_files import key_file_once
 from accounts.landing import landing_url
 from accounts.leaving import ClosedDoor, LeavingSteps, OpenWork, person_deactivated
@@ -32,6 +33,7 @@ from accounts.local_time import (
     zone_of,
 )
 from accounts.models import DirectoryGroupRole, UsedSingleSignOnAssertion, User
+from accounts.refusals import Refusal, refusal_json
 from accounts.roles import ROLE_PERMISSIONS, STAFF_ROLES, Role
 from accounts.stream_blocks import StreamBlock
 from accounts.untrusted_input import BodyRefused, parse_csv, parse_json, request_json
@@ -54,6 +56,7 @@ __all__ = [
     "ClosedDoor",
     "LeavingSteps",
     "OpenWork",
+    "Refusal",
     "Role",
     "StreamBlock",
     "calendar_attachment",
@@ -67,7 +70,10 @@ __all__ = [
     "parse_csv",
     "parse_json",
     "person_deactivated",
+    "refusal_json",
+    "render_email",
     "request_json",
+    "send_email",
     "validate_time_zone",
     "write_csv",
     "zone_of",

@@ -18,6 +18,8 @@ from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
+from accounts.refusals import Refusal
+
 # Deeper than any body we accept needs (a readings file is a list of flat objects,
 # a Jitsi event two levels), far below Python's recursion limit.
 MAX_JSON_DEPTH = 20
@@ -29,12 +31,10 @@ _JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
 _JSON_BRACKET = re.compile(r"[\[\]{}]")
 
 
-class BodyRefused(ValueError):
+class BodyRefused(Refusal, ValueError):
     """A body we will not parse; `message` is a full sentence for the sender."""
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+    code = "body_refused"
 
 
 @dataclass(frozen=True)

@@ -9,26 +9,18 @@ import logging
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django_q.tasks import async_task
 
-from accounts.services import Role
+from accounts.services import Role, send_email
 from cms.models import Alert, AlertSubscription, ArticlePage
 from notifications.services import PushContent, notify_topic
 
 logger = logging.getLogger(__name__)
-
-
-def _render_email(name: str, context: dict) -> tuple[str, str]:
-    subject = render_to_string(f"cms/email/{name}_subject.txt", context)
-    body = render_to_string(f"cms/email/{name}_body.txt", context)
-    return " ".join(subject.split()), body
 
 
 def schedule_alert_notifications(*, alert: Alert) -> None:
@@ -59,19 +51,20 @@ def notify_alert_subscribers(*, alert: Alert) -> int:
     )
     queued = 0
     for subscription in subscriptions:
-        # In the subscriber's language, which also picks the alert's Spanish wording.
+        # In the subscriber's language, which also picks the alert's Spanish wording
+        # and the links' language prefix. Stored in the mail outbox with this
+        # transaction; delivered by ops.outbox.
         with translation.override(subscription.language or settings.LANGUAGE_CODE):
-            subject, body = _render_email(
-                "alert",
+            send_email(
+                "cms/email/alert",
                 {
                     "alert": alert,
                     "person": subscription.user,
                     "alert_url": settings.BASE_URL + alert.get_absolute_url(),
                     "manage_url": settings.BASE_URL + reverse("cms:alert_list"),
                 },
+                to=[subscription.user.email],
             )
-        # Stored in the mail outbox with this transaction; delivered by ops.outbox.
-        send_mail(subject, body, None, [subscription.user.email])
         queued += 1
     # And every phone subscribed to its areas, with or without an account.
     phones = notify_topic(
@@ -146,12 +139,12 @@ def _remind_about_page(*, page_id: int, today: datetime.date) -> int:
     if page.reviewed_by and page.reviewed_by.is_active and page.reviewed_by.email:
         recipients.add(page.reviewed_by.email)
     with translation.override(settings.LANGUAGE_CODE):
-        subject, body = _render_email(
-            "review_due",
-            {"page": page, "page_url": page.get_full_url()},
-        )
-    for address in sorted(recipients):
-        send_mail(subject, body, None, [address])
+        for address in sorted(recipients):
+            send_email(
+                "cms/email/review_due",
+                {"page": page, "page_url": page.get_full_url()},
+                to=[address],
+            )
     ArticlePage.objects.filter(pk=page.pk).update(
         review_reminder_sent_for=page.next_review_due
     )

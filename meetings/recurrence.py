@@ -13,9 +13,13 @@ from zoneinfo import ZoneInfo
 from dateutil.rrule import rrulestr
 from django.utils.translation import gettext as _
 
+from accounts.services import Refusal
 
-class LocalTimeError(ValueError):
+
+class LocalTimeError(Refusal, ValueError):
     """A local time that cannot be used, with a sentence for the person."""
+
+    code = "local_time"
 
 
 FREQUENCIES = {"daily": "DAILY", "weekly": "WEEKLY", "monthly": "MONTHLY"}

@@ -10,7 +10,7 @@ from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.services import BodyRefused, Role, request_json
+from accounts.services import BodyRefused, Role, refusal_json, request_json
 from notifications.models import PushSubscription
 from notifications.services import (
     application_server_key,
@@ -107,7 +107,7 @@ def device_state(request):
     try:
         data = request_json(request, max_bytes=_SUBSCRIPTION_MAX_BYTES)
     except BodyRefused as refused:
-        return _json_error(str(refused))
+        return refusal_json(refused)
     subscription = PushSubscription.objects.filter(endpoint=_endpoint_of(data)).first()
     if subscription is None or (
         subscription.user_id and subscription.user_id != request.user.pk
@@ -139,7 +139,7 @@ def subscribe_device(request):
             show_medicine_names=data.get("show_medicine_names") is True,
         )
     except BodyRefused as refused:
-        return _json_error(str(refused))
+        return refusal_json(refused)
     except ValidationError as invalid:
         return _json_error(" ".join(invalid.messages))
     except (KeyError, TypeError, AttributeError):
@@ -158,7 +158,7 @@ def unsubscribe_device(request):
     try:
         data = request_json(request, max_bytes=_SUBSCRIPTION_MAX_BYTES)
     except BodyRefused as refused:
-        return _json_error(str(refused))
+        return refusal_json(refused)
     subscription = PushSubscription.objects.filter(endpoint=_endpoint_of(data)).first()
     if subscription is not None and subscription.user_id in {None, request.user.pk}:
         remove_subscription(subscription=subscription)

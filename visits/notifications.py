@@ -6,13 +6,16 @@ Called by visits.tasks.
 """
 
 from django.conf import settings
-from django.core.mail import EmailMessage
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext
 from icalendar import Calendar, Event
 
-from accounts.services import calendar_attachment, format_time, format_time_pair
+from accounts.services import (
+    calendar_attachment,
+    format_time,
+    format_time_pair,
+    send_email,
+)
 from notifications.services import PushAction, PushContent, notify_people, topics
 from visits.services import medication
 
@@ -41,15 +44,13 @@ def visit_calendar(visit, *, cancelled: bool = False) -> bytes:
 
 
 def _send(template: str, to: str, context: dict, attachment: bytes | None = None):
-    subject = render_to_string(f"visits/email/{template}_subject.txt", context)
-    body = render_to_string(f"visits/email/{template}_body.txt", context)
-    message = EmailMessage(" ".join(subject.split()), body, to=[to])
+    parts = []
     if attachment is not None:
         method = str(Calendar.from_ical(attachment)["METHOD"])
-        message.attach(
+        parts.append(
             calendar_attachment(filename="visit.ics", ical=attachment, method=method)
         )
-    message.send()
+    send_email(f"visits/email/{template}", context, to=[to], attachments=parts)
 
 
 def _visit_context(visit) -> dict:
@@ -100,10 +101,11 @@ def send_new_message_notice(*, to: str, visit) -> None:
 
 def send_alert_escalation(*, to: list[str], alert) -> None:
     """One message for everyone (blind copies), so it goes out whole or not at all."""
-    context = {"url": settings.BASE_URL + reverse("visits:alerts")}
-    subject = render_to_string("visits/email/alert_escalated_subject.txt", context)
-    body = render_to_string("visits/email/alert_escalated_body.txt", context)
-    EmailMessage(" ".join(subject.split()), body, bcc=sorted(set(to))).send()
+    send_email(
+        "visits/email/alert_escalated",
+        {"url": settings.BASE_URL + reverse("visits:alerts")},
+        bcc=sorted(set(to)),
+    )
 
 
 def referral_url(referral) -> str:

@@ -13,11 +13,11 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
+from accounts.services import Refusal
 
-class UploadRefused(ValueError):
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+
+class UploadRefused(Refusal, ValueError):
+    code = "upload_refused"
 
 
 @dataclass(frozen=True)

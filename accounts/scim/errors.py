@@ -4,14 +4,17 @@ import json
 
 from django.http import HttpResponse
 
+from accounts.refusals import Refusal
+
 SCIM_CONTENT_TYPE = "application/scim+json"
 ERROR_SCHEMA = "urn:ietf:params:scim:api:messages:2.0:Error"
 
 
-class ScimError(Exception):
+class ScimError(Refusal):
+    """`detail` is the Refusal's `message`, `scim_type` its `code` when given."""
+
     def __init__(self, status: int, detail: str, scim_type: str | None = None):
-        super().__init__(detail)
-        self.status = status
+        super().__init__(detail, code=scim_type or "scim", status=status)
         self.detail = detail
         self.scim_type = scim_type
 

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_q.tasks import async_task
 
+from accounts.services import Refusal
 from certificates.codes import new_code
 from certificates.models import (
     Certificate,
@@ -53,16 +54,23 @@ class Fix:
     TEMPLATE = "template"  # the certificate template's text does not fit
 
 
-class IssuingRefused(Exception):
-    """Issuing was refused; `reason` is a full sentence for people."""
+class IssuingRefused(Refusal):
+    """Issuing was refused; `reason` (the Refusal's `message`) is a full sentence
+    for people."""
+
+    code = "issuing_refused"
+    status = 409
 
     def __init__(self, reason: str):
         super().__init__(reason)
         self.reason = reason
 
 
-class CertificateStateError(Exception):
+class CertificateStateError(Refusal):
     """The certificate is not in a state that allows this change."""
+
+    code = "certificate_state"
+    status = 409
 
 
 @dataclass

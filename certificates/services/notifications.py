@@ -2,12 +2,11 @@
 issuing, and by the periodic sweep (one django-q schedule) for anything missed."""
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.services import send_email
 from certificates.models import Certificate
 from certificates.rendering import verification_url
 
@@ -21,7 +20,7 @@ def send_certificate_email(
 ) -> bool:
     """Tell the learner their certificate is ready; queues the email at most once.
 
-    send_mail() only stores the message in the mail outbox, in this transaction
+    send_email() only stores the message in the mail outbox, in this transaction
     (docs/decisions/0016): `email_sent_at` is when it was queued, and the outbox
     delivers it and retries a failing mail server. With `skip_locked`, a
     certificate someone else holds is left alone (False).
@@ -44,15 +43,10 @@ def send_certificate_email(
         "verify_url": verification_url(certificate.code),
         "code": certificate.code,
     }
-    send_mail(
-        subject=render_to_string(
-            "certificates/email/certificate_issued_subject.txt", context
-        ).strip(),
-        message=render_to_string(
-            "certificates/email/certificate_issued_body.txt", context
-        ),
-        from_email=None,
-        recipient_list=[certificate.learner.email],
+    send_email(
+        "certificates/email/certificate_issued",
+        context,
+        to=[certificate.learner.email],
     )
     certificate.email_sent_at = timezone.now()
     certificate.save(update_fields=["email_sent_at"])

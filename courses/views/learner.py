@@ -12,7 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.services import BodyRefused, request_json
+from accounts.services import BodyRefused, refusal_json, request_json
 from courses import selectors, services
 from courses.forms import AcknowledgeForm, CodeWordForm
 from courses.models import ActivityPage, LecturePage
@@ -180,7 +180,7 @@ def progress(request, enrolment_uuid, lecture_uuid):
     try:
         segments = _segments(request)
     except BodyRefused as exc:
-        return JsonResponse({"error": exc.message}, status=400)
+        return refusal_json(exc)
     except (ValueError, KeyError, TypeError, OverflowError):
         return JsonResponse(
             {"error": _("The progress report was not understood.")}, status=400

@@ -8,12 +8,11 @@ queued exactly once.
 
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django_q.tasks import async_task
 
 from accounts.models import User
-from accounts.services import calendar_attachment, format_time
+from accounts.services import calendar_attachment, format_time, render_email
 from meetings import ics
 from meetings.models import InvitationEmail, Meeting, Occurrence
 from meetings.services.joining import guest_link, join_page_url
@@ -98,21 +97,14 @@ def build_message(row: InvitationEmail) -> EmailMultiAlternatives:
         "when": format_time(when, zone),
         "meeting_zone_when": format_time(when, meeting.time_zone),
     }
-    subject = " ".join(
-        render_to_string(f"meetings/email/{name}_subject.txt", context).split()
-    )
-    message = EmailMultiAlternatives(
-        subject=subject,
-        body=render_to_string(f"meetings/email/{name}_body.txt", context),
+    return render_email(
+        f"meetings/email/{name}",
+        context,
         to=[row.recipient_email],
+        attachments=[
+            calendar_attachment(filename="invite.ics", ical=calendar, method=row.method)
+        ],
     )
-    message.attach_alternative(
-        render_to_string(f"meetings/email/{name}_body.html", context), "text/html"
-    )
-    message.attach(
-        calendar_attachment(filename="invite.ics", ical=calendar, method=row.method)
-    )
-    return message
 
 
 def send_invitation(*, invitation: InvitationEmail) -> InvitationEmail:

@@ -15,16 +15,19 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.services import Refusal
 from meetings import jitsi
 from meetings.models import AttendanceInterval, Guest, Meeting, Occurrence
 
 GUEST_LINK_SALT = "meetings.guest-link"
 
 
-class JoinRefused(Exception):
-    """This person may not join now; `.reason` is a sentence for them."""
+class JoinRefused(Refusal):
+    """This person may not join now; `.reason` (the Refusal's `message`) is a
+    sentence for them."""
 
     code = "refused"
+    status = 403
 
     def __init__(self, reason: str, *, next_start: datetime | None = None) -> None:
         super().__init__(reason)

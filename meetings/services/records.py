@@ -8,6 +8,7 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.services import Refusal
 from meetings import ics
 from meetings.models import (
     LATEST_DAYS_AHEAD,
@@ -20,9 +21,13 @@ from meetings.models import (
 from meetings.services.joining import join_page_url
 
 
-class RecordsNotAllowed(Exception):
+class RecordsNotAllowed(Refusal):
     """Minutes and action items are refused for confidential kinds: free-text
-    clinical discussion belongs in visits/, not in meetings."""
+    clinical discussion belongs in visits/, not in meetings. The message is the
+    meeting's kind."""
+
+    code = "records_not_allowed"
+    status = 403
 
 
 def _check_recordable(occurrence: Occurrence) -> None:

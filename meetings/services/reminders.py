@@ -15,13 +15,11 @@ Both steps read only what is due (partial indexes), never every occurrence.
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from accounts.services import format_time
+from accounts.services import format_time, send_email
 from meetings.models import Meeting, Occurrence, Reminder
 from meetings.services.joining import guest_link, join_page_url
 from notifications.services import PushContent, notify_people, topics
@@ -135,15 +133,7 @@ def _send_one(row: Reminder, occurrence: Occurrence, meeting: Meeting) -> None:
         "join_url": guest_link(row.guest) if row.guest else join_page_url(meeting),
         "offset_minutes": row.offset_minutes,
     }
-    subject = " ".join(
-        render_to_string("meetings/email/reminder_subject.txt", context).split()
-    )
-    send_mail(
-        subject,
-        render_to_string("meetings/email/reminder_body.txt", context),
-        None,
-        [row.email],
-    )
+    subject = send_email("meetings/email/reminder", context, to=[row.email]).subject
     if row.user is not None:
         # The person's devices that asked for meeting reminders; the public title
         # only (confidential meetings have a neutral one).

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from accounts.services import BodyRefused, request_json
+from accounts.services import BodyRefused, refusal_json, request_json
 from meetings import jitsi, services
 from meetings.models import CalendarFeed
 
@@ -59,7 +59,7 @@ def jitsi_events(request, rest: str = ""):
         payload = request_json(request, max_bytes=WEBHOOK_MAX_BYTES)
         changed = services.record_room_event(payload=payload)
     except BodyRefused as exc:
-        return JsonResponse({"error": exc.message}, status=400)
+        return refusal_json(exc)
     except (ValueError, jitsi.BadEvent):
         return JsonResponse({"error": "malformed event"}, status=400)
     return JsonResponse({"applied": changed})

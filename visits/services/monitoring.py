@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from accounts.models import User
-from accounts.services import BodyRefused, parse_csv, parse_json
+from accounts.services import BodyRefused, Refusal, parse_csv, parse_json
 from visits.models import Alert, Reading, Threshold
 from visits.uploads import UploadRefused, read_text
 
@@ -45,10 +45,8 @@ MM_HG = _lazy("mm Hg")
 BPM = _lazy("beats per minute")
 
 
-class ReadingRefused(ValueError):
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+class ReadingRefused(Refusal, ValueError):
+    code = "reading_refused"
 
 
 @dataclass(frozen=True)

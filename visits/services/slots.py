@@ -15,11 +15,14 @@ from zoneinfo import ZoneInfo
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.services import Refusal
 from visits.models import ClinicianProfile, ScheduleException, Visit, WeeklyHours
 
 
-class NonexistentLocalTime(ValueError):
+class NonexistentLocalTime(Refusal, ValueError):
     """A wall-clock time that the clocks skip (daylight-saving gap)."""
+
+    code = "nonexistent_local_time"
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from django.views.decorators.csrf import csrf_exempt
 from oauth2_provider.oauth2_backends import get_oauthlib_core
 
 from accounts.models import User
+from accounts.services import Refusal
 from visits import fhir
 from visits.audit import record_event
 from visits.errors import VisitsError
@@ -58,12 +59,11 @@ SLOT_SEARCH_MAX_DAYS = 31
 SLOT_SEARCH_DEFAULT_DAYS = 7
 
 
-class ApiRefused(Exception):
+class ApiRefused(Refusal):
+    """`code` is a FHIR OperationOutcome issue code."""
+
     def __init__(self, status: int, code: str, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.code = code
-        self.message = message
+        super().__init__(message, code=code, status=status)
 
 
 def fhir_response(data: dict, status: int = 200, **headers: str) -> HttpResponse:

@@ -15,7 +15,7 @@ from fhir.resources.R4B.observation import Observation
 from pydantic import ValidationError
 
 from accounts.models import User
-from accounts.services import BodyRefused, parse_json
+from accounts.services import BodyRefused, Refusal, parse_json
 from visits.models import ClinicianProfile, Reading, VisitType
 from visits.services.monitoring import ReadingInput
 
@@ -24,11 +24,11 @@ HR_UNITS = {"/min"}
 RECORDED_STATUSES = {"final", "amended", "corrected", "preliminary"}
 
 
-class IncomingRefused(ValueError):
+class IncomingRefused(Refusal, ValueError):
+    code = "invalid"
+
     def __init__(self, message: str, status: int = 400) -> None:
-        super().__init__(message)
-        self.message = message
-        self.status = status
+        super().__init__(message, status=status)
 
 
 def _body(raw: bytes, resource_type: str) -> dict:

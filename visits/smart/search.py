@@ -13,11 +13,11 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils.dateparse import parse_datetime
 
+from accounts.services import Refusal
 
-class SearchRefused(ValueError):
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+
+class SearchRefused(Refusal, ValueError):
+    code = "invalid"
 
 
 DEFAULT_PAGE_SIZE = 50
