@@ -26,7 +26,7 @@ class RecordsNotAllowed(Exception):
 
 
 def _check_recordable(occurrence: Occurrence) -> None:
-    if occurrence.meeting.kind in Meeting.CONFIDENTIAL_KINDS:
+    if not occurrence.meeting.kind_rule.records_allowed:
         raise RecordsNotAllowed(occurrence.meeting.kind)
 
 
