@@ -14,22 +14,43 @@ def test_every_meeting_kind_has_one_rule_row():
 
 
 def test_the_rules_each_kind_gets():
-    assert set(Meeting.kinds(confidential=True)) == {
-        Kind.CARE_COORDINATION,
-        Kind.TELEMEDICINE_VISIT,
-    }
-    # Nothing confidential may keep free-text minutes.
-    assert set(Meeting.kinds(records_allowed=False)) == set(
-        Meeting.kinds(confidential=True)
+    staff_meeting = KindRule(
+        confidential=False,
+        records_allowed=True,
+        on_portal=True,
+        schedulable=True,
+        patients_invited=False,
     )
-    assert Meeting.kinds(on_portal=False) == [Kind.TELEMEDICINE_VISIT]
-    assert Meeting.kinds(patients_invited=True) == [Kind.TELEMEDICINE_VISIT]
-    assert [kind for kind, _label in SCHEDULABLE_KINDS] == [
-        Kind.ADMINISTRATIVE,
-        Kind.CARE_COORDINATION,
-        Kind.LECTURE,
-    ]
-    assert Meeting.kinds(confidential=True, on_portal=True) == [Kind.CARE_COORDINATION]
+    assert Meeting.KIND_RULES[Kind.ADMINISTRATIVE] == staff_meeting
+    assert Meeting.KIND_RULES[Kind.LECTURE] == staff_meeting
+    assert Meeting.KIND_RULES[Kind.CARE_COORDINATION] == KindRule(
+        confidential=True,
+        records_allowed=False,
+        on_portal=True,
+        schedulable=True,
+        patients_invited=False,
+    )
+    assert Meeting.KIND_RULES[Kind.TELEMEDICINE_VISIT] == KindRule(
+        confidential=True,
+        records_allowed=False,
+        on_portal=False,
+        schedulable=False,
+        patients_invited=True,
+    )
+
+
+def test_rules_that_hold_for_every_kind():
+    # Free-text minutes of a meeting whose title may name a patient would put
+    # clinical discussion outside visits/.
+    for kind in Meeting.kinds(confidential=True):
+        assert not Meeting.KIND_RULES[kind].records_allowed, kind
+    # Only the rooms visits makes take patients; they are not on the form.
+    for kind in Meeting.kinds(patients_invited=True):
+        assert not Meeting.KIND_RULES[kind].schedulable, kind
+    # The form offers exactly the schedulable kinds, in Kind's order.
+    assert [kind for kind, _label in SCHEDULABLE_KINDS] == Meeting.kinds(
+        schedulable=True
+    )
 
 
 def test_a_meeting_reads_its_row_by_its_stored_value():
