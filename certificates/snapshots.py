@@ -14,18 +14,8 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 
 from certificates.models import CertificateTemplate
-from courses.models import ActivityFormat, CreditType
+from courses.models import CREDIT_RULES, CreditType
 from courses.services import format_amount
-
-AMA_CREDIT_TYPE = CreditType.AMA_PRA_1.value
-# The AMA PRA booklet's wording for each format, which an AMA designation statement
-# must use. Checked independently of the code in courses that writes the statement.
-AMA_FORMAT_PHRASES = {
-    ActivityFormat.ENDURING.value: "enduring material",
-    ActivityFormat.LIVE_COURSE.value: "live activity",
-    ActivityFormat.RSS.value: "live activity",
-    ActivityFormat.INTERNET_LIVE.value: "internet live activity",
-}
 
 
 @dataclass(frozen=True)
@@ -118,9 +108,11 @@ def missing_content(snapshot: dict) -> list[MissingContent]:
         amount = Decimal(0)
     if amount <= 0:
         missing.append(MissingContent("credit_amount", _("No credits were claimed.")))
-    if snapshot.get("credit_type") == AMA_CREDIT_TYPE:
+    if snapshot.get("credit_type") == CreditType.AMA_PRA_1:
         statement = snapshot.get("designation_statement", "")
-        phrase = AMA_FORMAT_PHRASES.get(snapshot.get("activity_format_code", ""))
+        # The AMA PRA booklet's wording for the format, from courses' credit rules.
+        phrases = CREDIT_RULES[CreditType.AMA_PRA_1].format_phrases
+        phrase = phrases.get(snapshot.get("activity_format_code", ""))
         if not statement:
             missing.append(
                 MissingContent(

@@ -33,9 +33,9 @@ REPEAT_CHOICES = [
     ("monthly", _("Every month")),
 ]
 SCHEDULABLE_KINDS = [
-    choice
-    for choice in Meeting.Kind.choices
-    if choice[0] != Meeting.Kind.TELEMEDICINE_VISIT
+    (kind, label)
+    for kind, label in Meeting.Kind.choices
+    if Meeting.KIND_RULES[kind].schedulable
 ]
 
 

@@ -7,6 +7,7 @@ reminders, attendance and per-occurrence changes have a row to hang on.
 
 import secrets
 import uuid
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
@@ -98,11 +99,33 @@ class MeetingQuerySet(models.QuerySet):
     def on_portal(self) -> "MeetingQuerySet":
         """Meetings the generic meetings pages may show: visit rooms are entered only
         through the visit's own waiting room, never through /meetings/."""
-        return self.exclude(kind__in=Meeting.PORTAL_EXCLUDED_KINDS)
+        return self.exclude(kind__in=Meeting.kinds(on_portal=False))
 
     def not_confidential(self) -> "MeetingQuerySet":
         """Meetings whose details staff tools (the Wagtail admin) may show."""
-        return self.exclude(kind__in=Meeting.CONFIDENTIAL_KINDS)
+        return self.exclude(kind__in=Meeting.kinds(confidential=True))
+
+
+@dataclass(frozen=True)
+class KindRule:
+    """What varies by meeting kind: one row per Meeting.Kind in Meeting.KIND_RULES.
+
+    confidential: title and agenda may mention a patient, so emails, calendar files
+        and feeds show the kind's label instead; kept out of the Wagtail admin.
+    records_allowed: minutes and action items may be kept (free-text clinical
+        discussion belongs in visits/, not in meetings).
+    on_portal: the generic meetings pages, feeds and reminders handle it (visit
+        rooms have visits' own waiting room, admission and notices).
+    schedulable: offered on the scheduling form (visits makes its own rooms).
+    patients_invited: a patient may be invited, so invitees are not limited to
+        staff; and no participant's email goes to Jitsi (it would name the patient).
+    """
+
+    confidential: bool
+    records_allowed: bool
+    on_portal: bool
+    schedulable: bool
+    patients_invited: bool
 
 
 class Meeting(models.Model):
@@ -120,14 +143,36 @@ class Meeting(models.Model):
         # Ended: the organizer ended it; nobody can join any more.
         ENDED = "ended", _("Ended")
 
-    # Kinds whose title and agenda may mention a patient: emails, calendar files and
-    # feeds show a generic title instead.
-    # They are also kept out of the Wagtail admin, and get no minutes or action items
-    # (free-text clinical discussion belongs in visits/).
-    CONFIDENTIAL_KINDS = frozenset({Kind.CARE_COORDINATION, Kind.TELEMEDICINE_VISIT})
-    # Kinds the generic meetings pages, feeds and reminders leave alone: visits has
-    # its own waiting room, admission and notices.
-    PORTAL_EXCLUDED_KINDS = frozenset({Kind.TELEMEDICINE_VISIT})
+    KIND_RULES = {
+        Kind.ADMINISTRATIVE: KindRule(
+            confidential=False,
+            records_allowed=True,
+            on_portal=True,
+            schedulable=True,
+            patients_invited=False,
+        ),
+        Kind.CARE_COORDINATION: KindRule(
+            confidential=True,
+            records_allowed=False,
+            on_portal=True,
+            schedulable=True,
+            patients_invited=False,
+        ),
+        Kind.LECTURE: KindRule(
+            confidential=False,
+            records_allowed=True,
+            on_portal=True,
+            schedulable=True,
+            patients_invited=False,
+        ),
+        Kind.TELEMEDICINE_VISIT: KindRule(
+            confidential=True,
+            records_allowed=False,
+            on_portal=False,
+            schedulable=False,
+            patients_invited=True,
+        ),
+    }
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
@@ -202,6 +247,20 @@ class Meeting(models.Model):
     def duration(self) -> timedelta:
         return timedelta(minutes=self.duration_minutes)
 
+    @classmethod
+    def kinds(cls, **values: bool) -> list[str]:
+        """The kinds whose KIND_RULES row has these values: kinds(confidential=True)."""
+        return [
+            kind
+            for kind, rule in cls.KIND_RULES.items()
+            if all(getattr(rule, name) == value for name, value in values.items())
+        ]
+
+    @property
+    def kind_rule(self) -> KindRule:
+        """This meeting's row of KIND_RULES."""
+        return self.KIND_RULES[self.kind]
+
     @property
     def is_recurring(self) -> bool:
         return bool(self.recurrence_rule)
@@ -209,13 +268,15 @@ class Meeting(models.Model):
     @property
     def public_title(self) -> str:
         """The title safe for emails, calendar files and feeds (no patient details)."""
-        if self.kind in self.CONFIDENTIAL_KINDS:
+        # .get: __str__ (so repr and logs) must work on a meeting without a kind yet.
+        rule = self.KIND_RULES.get(self.kind)
+        if rule and rule.confidential:
             return str(self.Kind(self.kind).label)
         return self.title
 
     @property
     def public_agenda(self) -> str:
-        return "" if self.kind in self.CONFIDENTIAL_KINDS else self.agenda
+        return "" if self.kind_rule.confidential else self.agenda
 
     def hosts(self) -> set[int]:
         return {self.organizer_id, *self.co_hosts.values_list("pk", flat=True)}

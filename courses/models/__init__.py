@@ -1,6 +1,12 @@
 """courses' models, split by subject; import them from here."""
 
-from courses.models.credit import ActivityFormat, CreditDesignation, CreditType
+from courses.models.credit import (
+    CREDIT_RULES,
+    ActivityFormat,
+    CreditDesignation,
+    CreditRule,
+    CreditType,
+)
 from courses.models.learning import (
     CreditClaim,
     DisclosureAcknowledgement,
@@ -19,12 +25,14 @@ from courses.models.pages import (
 from courses.models.people import FinancialRelationship, Person
 
 __all__ = [
+    "CREDIT_RULES",
     "ActivityFormat",
     "ActivityPage",
     "ActivityPerson",
     "CatalogueIndexPage",
     "CreditClaim",
     "CreditDesignation",
+    "CreditRule",
     "CreditType",
     "DisclosureAcknowledgement",
     "Enrolment",

@@ -1,16 +1,22 @@
 """Activity formats, credit types and the credit each activity designates."""
 
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel
 from wagtail.models import Orderable
 
+from accounts.models import Profession
+
 QUARTER = Decimal("0.25")
+HUNDREDTH = Decimal("0.01")
 
 
 class ActivityFormat(models.TextChoices):
@@ -24,14 +30,6 @@ LIVE_FORMATS = frozenset(
     {ActivityFormat.LIVE_COURSE, ActivityFormat.RSS, ActivityFormat.INTERNET_LIVE}
 )
 
-# The wording AMA requires in the designation statement, per format.
-_AMA_FORMAT_PHRASE = {
-    ActivityFormat.ENDURING: "enduring material",
-    ActivityFormat.LIVE_COURSE: "live activity",
-    ActivityFormat.RSS: "live activity",
-    ActivityFormat.INTERNET_LIVE: "internet live activity",
-}
-
 
 class CreditType(models.TextChoices):
     AMA_PRA_1 = "ama_pra_1", _("AMA PRA Category 1 Credit™")
@@ -40,20 +38,75 @@ class CreditType(models.TextChoices):
     ABIM_MOC = "abim_moc", _("ABIM MOC points")
 
 
-# Credit types claimed in quarter steps; the others in hundredths.
-QUARTER_STEP_TYPES = frozenset(
-    {CreditType.AMA_PRA_1, CreditType.ABIM_MOC, CreditType.PARTICIPATION}
-)
+@dataclass(frozen=True)
+class CreditRule:
+    """What varies by credit type: one row per CreditType in CREDIT_RULES.
+
+    step: QUARTER (designated and claimed in steps of 0.25) or HUNDREDTH (any
+    amount the fields store; nursing contact hours).
+    professions: the learner professions that may claim it; None for everyone.
+    statement: the designation statement, filled with provider, amount and format.
+    format_phrases: the accreditor's wording for each activity format, which the
+    statement must use (AMA's booklet; the certificate checklist checks it too).
+    The label is CreditType's own.
+    """
+
+    step: Decimal
+    professions: frozenset[str] | None
+    statement: Promise
+    format_phrases: Mapping[str, str] = field(default_factory=dict)
+
+
+CREDIT_RULES: dict[CreditType, CreditRule] = {
+    CreditType.AMA_PRA_1: CreditRule(
+        step=QUARTER,
+        professions=frozenset({Profession.PHYSICIAN}),
+        statement=_(
+            "The %(provider)s designates this %(format)s for a maximum of "
+            "%(amount)s AMA PRA Category 1 Credit(s)™. Physicians should "
+            "claim only the credit commensurate with the extent of their "
+            "participation in the activity."
+        ),
+        format_phrases={
+            ActivityFormat.ENDURING: "enduring material",
+            ActivityFormat.LIVE_COURSE: "live activity",
+            ActivityFormat.RSS: "live activity",
+            ActivityFormat.INTERNET_LIVE: "internet live activity",
+        },
+    ),
+    CreditType.NURSING_CONTACT_HOURS: CreditRule(
+        step=HUNDREDTH,
+        professions=frozenset({Profession.NURSE, Profession.NURSE_PRACTITIONER}),
+        statement=_(
+            "This activity is approved for a maximum of %(amount)s nursing "
+            "contact hour(s)."
+        ),
+    ),
+    CreditType.PARTICIPATION: CreditRule(
+        step=QUARTER,
+        professions=None,
+        statement=_(
+            "Other health professionals receive a certificate of participation "
+            "for up to %(amount)s hour(s)."
+        ),
+    ),
+    CreditType.ABIM_MOC: CreditRule(
+        step=QUARTER,
+        professions=frozenset({Profession.PHYSICIAN}),
+        statement=_(
+            "Successful completion of this CME activity enables the "
+            "participant to earn up to %(amount)s MOC points in the American "
+            "Board of Internal Medicine's (ABIM) Maintenance of Certification "
+            "(MOC) program."
+        ),
+    ),
+}
 
 
 def format_amount(amount: Decimal) -> str:
     """1 -> "1.0", 1.5 -> "1.5", 1.25 -> "1.25": the way credit is printed."""
     text = f"{Decimal(amount).normalize():f}"
     return text if "." in text else f"{text}.0"
-
-
-def is_quarter_step(amount: Decimal) -> bool:
-    return Decimal(amount) % QUARTER == 0
 
 
 class CreditDesignation(Orderable):
@@ -87,10 +140,12 @@ class CreditDesignation(Orderable):
 
     def clean(self):
         super().clean()
+        rule = CREDIT_RULES.get(self.credit_type)
         if (
             self.max_amount is not None
-            and self.credit_type in QUARTER_STEP_TYPES
-            and not is_quarter_step(self.max_amount)
+            and rule is not None
+            and rule.step == QUARTER
+            and Decimal(self.max_amount) % QUARTER != 0
         ):
             raise ValidationError(
                 {"max_amount": _("This credit is designated in steps of 0.25.")}
@@ -98,34 +153,9 @@ class CreditDesignation(Orderable):
 
     @property
     def designation_statement(self) -> str:
-        values = {
+        rule = CREDIT_RULES[self.credit_type]
+        return rule.statement % {
             "provider": self.activity.provider_name,
             "amount": format_amount(self.max_amount),
-            "format": _AMA_FORMAT_PHRASE[ActivityFormat(self.activity.activity_format)],
+            "format": rule.format_phrases.get(self.activity.activity_format, ""),
         }
-        match self.credit_type:
-            case CreditType.AMA_PRA_1:
-                text = _(
-                    "The %(provider)s designates this %(format)s for a maximum of "
-                    "%(amount)s AMA PRA Category 1 Credit(s)™. Physicians should "
-                    "claim only the credit commensurate with the extent of their "
-                    "participation in the activity."
-                )
-            case CreditType.NURSING_CONTACT_HOURS:
-                text = _(
-                    "This activity is approved for a maximum of %(amount)s nursing "
-                    "contact hour(s)."
-                )
-            case CreditType.ABIM_MOC:
-                text = _(
-                    "Successful completion of this CME activity enables the "
-                    "participant to earn up to %(amount)s MOC points in the American "
-                    "Board of Internal Medicine's (ABIM) Maintenance of Certification "
-                    "(MOC) program."
-                )
-            case _other:
-                text = _(
-                    "Other health professionals receive a certificate of participation "
-                    "for up to %(amount)s hour(s)."
-                )
-        return text % values

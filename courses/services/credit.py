@@ -13,17 +13,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Profession
-from courses.models import CreditClaim, CreditType, Enrolment
-from courses.models.credit import QUARTER, QUARTER_STEP_TYPES, format_amount
+from courses.models import CreditClaim, Enrolment
+from courses.models.credit import CREDIT_RULES, QUARTER, format_amount
 from courses.services.errors import CourseRuleError
 from courses.services.post_test import has_passed, has_post_test, lectures_complete
 from courses.signals import credit_claimed
 from meetings.models import Meeting
 from meetings.services import attendance_minutes
-
-PHYSICIAN_ONLY_TYPES = frozenset({CreditType.AMA_PRA_1, CreditType.ABIM_MOC})
-NURSE_PROFESSIONS = frozenset({Profession.NURSE, Profession.NURSE_PRACTITIONER})
 
 
 def quarter_hours_floor(minutes: int) -> Decimal:
@@ -58,19 +54,14 @@ def live_cap(enrolment: Enrolment) -> Decimal | None:
 
 
 def eligible_credit_types(enrolment: Enrolment) -> list[str]:
-    """The credit types this learner may claim on this activity, by profession."""
+    """The credit types this learner may claim on this activity, by profession
+    (CREDIT_RULES)."""
     profession = enrolment.learner.profession
     types = []
     for designation in enrolment.activity.designations.all():
-        kind = designation.credit_type
-        if kind in PHYSICIAN_ONLY_TYPES and profession != Profession.PHYSICIAN:
-            continue
-        if (
-            kind == CreditType.NURSING_CONTACT_HOURS
-            and profession not in NURSE_PROFESSIONS
-        ):
-            continue
-        types.append(kind)
+        allowed = CREDIT_RULES[designation.credit_type].professions
+        if allowed is None or profession in allowed:
+            types.append(designation.credit_type)
     return types
 
 
@@ -95,7 +86,7 @@ def allowed_amounts(enrolment: Enrolment, credit_type: str) -> list[Decimal]:
         top = min(top, cap)
     steps = [QUARTER * n for n in range(1, int(top / QUARTER) + 1)]
     if top > 0 and (not steps or steps[-1] != top):
-        if credit_type not in QUARTER_STEP_TYPES:
+        if CREDIT_RULES[credit_type].step != QUARTER:
             steps.append(top)
     return steps
 
@@ -169,7 +160,7 @@ def claim_refusal(
         )
     if amount <= 0:
         return CourseRuleError("amount_not_positive", _("Claim more than zero credit."))
-    if credit_type in QUARTER_STEP_TYPES and not amount % QUARTER == 0:
+    if CREDIT_RULES[credit_type].step == QUARTER and amount % QUARTER != 0:
         return CourseRuleError(
             "quarter_steps",
             _(

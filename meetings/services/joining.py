@@ -151,7 +151,7 @@ def join_context(*, meeting: Meeting, user, now: datetime | None = None) -> Join
         id=str(user.uuid),
         name=user.display_name,
         # A visit room's email would name the patient to Jitsi (and Gravatar).
-        email="" if meeting.kind == Meeting.Kind.TELEMEDICINE_VISIT else user.email,
+        email="" if meeting.kind_rule.patients_invited else user.email,
         moderator=moderator,
     )
     # Hosts switch the lobby on (the embed does it) and admit people from it.

@@ -31,7 +31,7 @@ class RecordsNotAllowed(Refusal):
 
 
 def _check_recordable(occurrence: Occurrence) -> None:
-    if occurrence.meeting.kind in Meeting.CONFIDENTIAL_KINDS:
+    if not occurrence.meeting.kind_rule.records_allowed:
         raise RecordsNotAllowed(occurrence.meeting.kind)
 
 

@@ -71,7 +71,7 @@ def _fan_out(now: datetime) -> int:
                 and occurrence.start > now
                 and occurrence.meeting.status == Meeting.Status.SCHEDULED
                 # visits sends its own notices about visit rooms.
-                and occurrence.meeting.kind not in Meeting.PORTAL_EXCLUDED_KINDS
+                and occurrence.meeting.kind_rule.on_portal
             )
             passed = [o for o, moment in _moments(occurrence.start) if moment <= now]
             if live and passed:

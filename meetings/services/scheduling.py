@@ -129,7 +129,7 @@ def _first_reminder(
     meeting: Meeting, *, start: datetime, now: datetime
 ) -> datetime | None:
     # Visit rooms get no meetings reminders: visits sends its own notices.
-    if meeting.kind in Meeting.PORTAL_EXCLUDED_KINDS:
+    if not meeting.kind_rule.on_portal:
         return None
     return first_reminder_at(start=start, now=now)
 
@@ -186,8 +186,10 @@ def schedule_meeting(
     validate_timing(start=start, duration_minutes=duration_minutes)
     guest_emails = validate_guest_emails(guest_emails)
     invitees, co_hosts, groups = list(invitees), list(co_hosts), list(groups)
-    # Visit rooms are the one place a patient is invited; visits creates them.
-    if kind != Meeting.Kind.TELEMEDICINE_VISIT:
+    # Visit rooms are the one place a patient is invited; visits creates them. An
+    # unknown kind has no rule: full_clean below refuses it.
+    rule = Meeting.KIND_RULES.get(kind)
+    if not (rule and rule.patients_invited):
         validate_people(invitees=invitees, co_hosts=co_hosts, groups=groups)
     starts, capped = occurrence_starts(
         start=start, time_zone=time_zone, recurrence_rule=recurrence_rule

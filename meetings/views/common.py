@@ -28,7 +28,7 @@ def meeting_for(request, meeting_uuid) -> Meeting:
 def recordable_meeting(request, meeting_uuid) -> Meeting:
     """meeting_for, minus the kinds that may get no minutes or action items."""
     meeting = meeting_for(request, meeting_uuid)
-    if meeting.kind in Meeting.CONFIDENTIAL_KINDS:
+    if not meeting.kind_rule.records_allowed:
         raise Http404
     return meeting
 

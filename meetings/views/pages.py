@@ -168,7 +168,7 @@ def detail(request, meeting_uuid):
             "meeting": meeting,
             "occurrences": occurrences,
             "is_host": is_host,
-            "records_allowed": meeting.kind not in Meeting.CONFIDENTIAL_KINDS,
+            "records_allowed": meeting.kind_rule.records_allowed,
             "guests": guests,
             "tokens_enabled": jitsi.tokens_enabled(),
         },

@@ -6,10 +6,24 @@ from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from courses.models import ActivityFormat, CreditDesignation, CreditType
+from courses.models import CREDIT_RULES, ActivityFormat, CreditDesignation, CreditType
+from courses.models.credit import HUNDREDTH, QUARTER
 from tests.courses import factories
 
 pytestmark = pytest.mark.django_db
+
+
+def test_every_credit_type_has_one_rule_row():
+    # A new CreditType without its row would have no step, no professions and no
+    # statement: the table is where adding one starts and ends.
+    assert set(CREDIT_RULES) == set(CreditType)
+    for kind, rule in CREDIT_RULES.items():
+        assert rule.step in (QUARTER, HUNDREDTH), kind
+        assert "%(amount)s" in str(rule.statement), kind
+    # AMA's statement names every format in the booklet's wording.
+    ama = CREDIT_RULES[CreditType.AMA_PRA_1]
+    assert set(ama.format_phrases) == set(ActivityFormat)
+    assert "%(format)s" in str(ama.statement)
 
 
 def test_ama_designation_statement_names_the_format_and_maximum():
@@ -21,6 +35,31 @@ def test_ama_designation_statement_names_the_format_and_maximum():
         "the credit commensurate with the extent of their participation in the "
         "activity."
     )
+
+
+@pytest.mark.parametrize(
+    ("kind", "statement"),
+    [
+        (
+            CreditType.NURSING_CONTACT_HOURS,
+            "This activity is approved for a maximum of 1.5 nursing contact hour(s).",
+        ),
+        (
+            CreditType.ABIM_MOC,
+            "Successful completion of this CME activity enables the participant to "
+            "earn up to 1.5 MOC points in the American Board of Internal Medicine's "
+            "(ABIM) Maintenance of Certification (MOC) program.",
+        ),
+        (
+            CreditType.PARTICIPATION,
+            "Other health professionals receive a certificate of participation for "
+            "up to 1.5 hour(s).",
+        ),
+    ],
+)
+def test_other_designation_statements(kind, statement):
+    page = factories.activity(designations=[(kind, "1.50")])
+    assert page.designations.get().designation_statement == statement
 
 
 def test_live_activity_designation_says_live_activity():
