@@ -85,6 +85,7 @@ def test_the_admin_action_starts_a_run_and_shows_progress(
         "refused": 0,
         "percent": 100,
         "summary": "Finished. 3 certificates issued from 3 claims; 0 refused.",
+        "rendered_whole": [],
     }
 
 

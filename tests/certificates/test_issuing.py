@@ -158,7 +158,7 @@ def test_download_serves_the_stored_file_without_rendering(
     def no_rendering(*args, **kwargs):
         raise AssertionError("download must not render")
 
-    monkeypatch.setattr("certificates.pdf.HTML", no_rendering)
+    monkeypatch.setattr("certificates.pdf.layout.HTML", no_rendering)
     response = client.get(reverse("certificates:download", args=[certificate.uuid]))
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == stored_bytes(certificate)
@@ -219,7 +219,7 @@ def test_templates_print_their_logo_and_signature_on_letter_paper(clinician_clai
     from wagtail.images.models import Image
 
     from certificates.models import PageSize
-    from certificates.pdf import qr_png
+    from certificates.pdf.layout import qr_png
 
     def image(title: str) -> Image:
         made = Image(title=title)
@@ -258,7 +258,8 @@ def test_the_composed_certificate_looks_like_one_laid_out_whole(
     on top; each must look exactly like laying out the whole certificate."""
     from PIL import ImageChops
 
-    from certificates import pdf, rendering
+    from certificates.pdf import documents, layout
+    from certificates.snapshots import CertificateSnapshot
 
     names = ["First Learner", "Second Learner", "Third Learner"]
     names[position] = name
@@ -270,15 +271,15 @@ def test_the_composed_certificate_looks_like_one_laid_out_whole(
     certificate = next(
         issued for issued in outcome.issued if issued.learner == learners[position]
     )
-    body, generated = rendering.full_certificate(
-        snapshot=certificate.snapshot,
+    body, generated = documents.full_certificate(
+        snapshot=CertificateSnapshot.from_json(certificate.snapshot),
         code=certificate.code,
         template=certificate.template,
     )
-    whole = pdf.render_pdf(
+    whole = layout.render_pdf(
         body=body,
         title="whole",
-        stylesheet=rendering.certificate_stylesheet(certificate.template),
+        stylesheet=documents.certificate_stylesheet(certificate.template),
         generated=generated,
     )
     composed_image, whole_image = (

@@ -25,7 +25,7 @@ import pikepdf
 import segno
 from pikepdf import Name
 
-from certificates.pdf_fonts import FontCutter, compress_into
+from certificates.pdf.fonts import FontCutter, compress_into
 
 POINTS_PER_PX = 0.75
 # The fill layer's resources are renamed so that they never meet the sheet's.
