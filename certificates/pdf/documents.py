@@ -124,6 +124,17 @@ def sheet_order(snapshot: CertificateSnapshot) -> tuple:
     return tuple(sorted(snapshot.shared().items()))
 
 
+def sheet_body(*, snapshot: CertificateSnapshot, template: CertificateTemplate) -> str:
+    """The sheet's HTML: the certificate with the snapshot's shared fields only,
+    its slots empty and a placeholder where the QR code goes."""
+    return _certificate_body(
+        snapshot=snapshot.shared(),
+        template=template,
+        fields={},
+        qr_src=layout.PLACEHOLDER_IMAGE,
+    )
+
+
 def certificate_sheet(
     *, snapshot: CertificateSnapshot, template: CertificateTemplate
 ) -> layout.Sheet:
@@ -131,14 +142,8 @@ def certificate_sheet(
     out without the learner's fields, so none of them can reach other learners;
     the layout is cached by its content (layout.cached_sheet), so single
     certificates of one activity lay it out once."""
-    body = _certificate_body(
-        snapshot=snapshot.shared(),
-        template=template,
-        fields={},
-        qr_src=layout.PLACEHOLDER_IMAGE,
-    )
     return layout.cached_sheet(
-        body=body,
+        body=sheet_body(snapshot=snapshot, template=template),
         stylesheet=certificate_stylesheet(template),
         text_slots=TEXT_SLOTS,
         lang=settings.LANGUAGE_CODE,
