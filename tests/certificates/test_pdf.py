@@ -304,12 +304,17 @@ def test_a_sheet_with_a_link_is_refused():
     assert isinstance(failure.__cause__, ValueError)
 
 
-def test_matrices_compose_and_invert_in_pdf_order():
-    flip = (1.0, 0.0, 0.0, -1.0, 0.0, 600.0)
-    scale = (0.75, 0.0, 0.0, 0.75, 0.0, 0.0)
+def test_a_cut_out_line_replays_its_transform_over_the_layer_page():
+    def cm(*operands):
+        return pikepdf.ContentStreamInstruction(operands, pikepdf.Operator("cm"))
+
+    flip = pikepdf.Matrix(1, 0, 0, -1, 0, 600)
+    state = compose._GraphicsState()
+    state.apply("cm", cm(1, 0, 0, -1, 0, 600))
+    state.apply("cm", cm(0.75, 0, 0, 0.75, 0, 0))
     # "flip cm" then "scale cm": a point (x, y) lands at (0.75x, 600 - 0.75y).
-    a, b, c, d, e, f = compose._multiply(scale, flip)
-    x, y = 100.0, 40.0
-    assert (a * x + c * y + e, b * x + d * y + f) == (75.0, 570.0)
-    identity = compose._multiply(scale, compose._inverse(scale))
-    assert identity == compose.IDENTITY
+    assert state.ctm.transform((100.0, 40.0)) == (75.0, 570.0)
+    # Over the page's own transform (the flip), only the scale is replayed.
+    [replayed] = state.replay(flip, with_font=True)
+    assert [float(x) for x in replayed.operands] == [0.75, 0, 0, 0.75, 0, 0]
+    assert state.replay(state.ctm, with_font=True) == []
