@@ -1,11 +1,14 @@
 import hashlib
 import logging
+from collections import OrderedDict
 
 import pytest
 from django.urls import reverse
 
 from certificates import services
 from certificates.models import Certificate
+from certificates.pdf import documents, layout
+from certificates.snapshots import CertificateSnapshot
 from courses.models import CreditType
 from courses.signals import credit_claimed
 from tests.certificates.factories import claim
@@ -219,11 +222,10 @@ def test_templates_print_their_logo_and_signature_on_letter_paper(clinician_clai
     from wagtail.images.models import Image
 
     from certificates.models import PageSize
-    from certificates.pdf.layout import qr_png
 
     def image(title: str) -> Image:
         made = Image(title=title)
-        made.file.save(f"{title}.png", ContentFile(qr_png(title)), save=False)
+        made.file.save(f"{title}.png", ContentFile(layout.qr_png(title)), save=False)
         made.width, made.height = 33, 33
         made.save()
         return made
@@ -257,9 +259,6 @@ def test_the_composed_certificate_looks_like_one_laid_out_whole(
     """Certificates are laid out once per activity with each learner's lines added
     on top; each must look exactly like laying out the whole certificate."""
     from PIL import ImageChops
-
-    from certificates.pdf import documents, layout
-    from certificates.snapshots import CertificateSnapshot
 
     names = ["First Learner", "Second Learner", "Third Learner"]
     names[position] = name
@@ -318,3 +317,27 @@ def test_revocation_list_positions_are_drawn_among_free_ones(clinician, monkeypa
     draws = iter([taken, free])  # the random draw is the edge we control here
     monkeypatch.setattr(issuing.secrets, "randbelow", lambda _size: next(draws))
     assert issuing._free_status_indexes(1) == [free]
+
+
+def test_single_certificates_of_one_activity_lay_out_their_sheet_once(
+    make_learner, monkeypatch
+):
+    monkeypatch.setattr(layout, "_sheets", OrderedDict())
+    render_sheet = layout.render_sheet
+    laid_out = []
+
+    def counted(**kwargs):
+        laid_out.append(kwargs["body"])
+        return render_sheet(**kwargs)
+
+    monkeypatch.setattr(layout, "render_sheet", counted)
+    first, second = (
+        services.issue_certificate(
+            claim=claim(make_learner(f"single{n}", full_name=f"Single {n}"))
+        )
+        for n in range(2)
+    )
+    assert len(laid_out) == 1
+    assert "Single 0" in pdf_text(stored_bytes(first))
+    assert "Single 1" in pdf_text(stored_bytes(second))
+    assert "Single 0" not in laid_out[0]

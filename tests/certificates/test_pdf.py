@@ -1,5 +1,6 @@
 import io
 import os
+from collections import OrderedDict
 from pathlib import Path
 
 import pikepdf
@@ -22,6 +23,7 @@ from tests.certificates.pdf_reading import (
     structure_problems,
     structure_tags,
 )
+from tests.concurrency import run_at_once
 
 
 @pytest.mark.parametrize(
@@ -318,3 +320,54 @@ def test_a_cut_out_line_replays_its_transform_over_the_layer_page():
     [replayed] = state.replay(flip, with_font=True)
     assert [float(x) for x in replayed.operands] == [0.75, 0, 0, 0.75, 0, 0]
     assert state.replay(state.ctm, with_font=True) == []
+
+
+def test_sheets_are_cached_by_what_they_lay_out_and_the_files_they_read(
+    monkeypatch, settings, tmp_path
+):
+    monkeypatch.setattr(layout, "SHEET_CACHE_SIZE", 2)
+    monkeypatch.setattr(layout, "_sheets", OrderedDict())
+    settings.MEDIA_ROOT = tmp_path
+    (tmp_path / "logos").mkdir()
+    logo = tmp_path / "logos/logo.png"
+    logo.write_bytes(layout.qr_png("first logo"))
+    body = SHEET_BODY.replace(
+        "<h1>", f'<img src="{layout.media_url("logos/logo.png")}" alt="Logo"><h1>'
+    )
+
+    def cached(text: str = body) -> layout.Sheet:
+        return layout.cached_sheet(
+            body=text, stylesheet=SHEET_CSS, text_slots=["name", "note"]
+        )
+
+    first = cached()
+    assert cached() is first
+    assert [url for url, _digest in first.assets] == [
+        layout.media_url("logos/logo.png")
+    ]
+    # The same name with other content: laid out again, then cached again.
+    logo.write_bytes(layout.qr_png("second logo"))
+    second = cached()
+    assert second is not first
+    assert second.assets != first.assets
+    assert cached() is second
+    # Other content is another entry; at most two are kept, oldest dropped first.
+    other = cached(body.replace("Shared heading", "Other heading"))
+    assert other is not second
+    assert cached(body.replace("Shared heading", "Third heading")) is not other
+    assert len(layout._sheets) == 2
+    assert cached() is not second
+
+
+def test_threads_share_the_sheet_cache(monkeypatch):
+    monkeypatch.setattr(layout, "_sheets", OrderedDict())
+
+    def cached() -> layout.Sheet:
+        return layout.cached_sheet(
+            body=SHEET_BODY, stylesheet=SHEET_CSS, text_slots=["name", "note"]
+        )
+
+    sheets = run_at_once([cached] * 4)
+    assert len(layout._sheets) == 1
+    assert {s.text_slots for s in sheets} == {sheet().text_slots}
+    assert any(cached() is laid_out for laid_out in sheets)
