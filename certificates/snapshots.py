@@ -98,12 +98,6 @@ class CertificateSnapshot:
     def renamed(self, name: str) -> "CertificateSnapshot":
         return replace(self, learner_name=name)
 
-    def __getitem__(self, key: str) -> str:
-        # Templates and old callers read fields by key as from the stored dict.
-        if key not in FIELD_NAMES:
-            raise KeyError(key)
-        return getattr(self, key)
-
 
 FIELD_NAMES = tuple(f.name for f in fields(CertificateSnapshot))
 # The learner's lines, filled into the sheet's slots per learner.

@@ -322,8 +322,6 @@ def _store_rendered(
     for ((claim, _snapshot, _code), _data), failure, certificate in zip(
         printable, failures, stored, strict=True
     ):
-        if certificate is not None and failure:
-            outcome.rendered_whole.append((certificate, failure))
         if certificate is None:
             outcome.existing.append(
                 _existing_valid(
@@ -332,8 +330,10 @@ def _store_rendered(
                     credit_type=claim.credit_type,
                 )
             )
-        else:
-            outcome.issued.append(certificate)
+            continue
+        outcome.issued.append(certificate)
+        if failure:
+            outcome.rendered_whole.append((certificate, failure))
 
 
 def issue_certificates(

@@ -103,7 +103,7 @@ def test_a_snapshot_issued_before_the_type_loads_and_keeps_its_digest():
     assert loaded.as_json() == ISSUED
     assert list(loaded.as_json()) == list(ISSUED)
     assert snapshot_digest(loaded) == ISSUED_DIGEST
-    assert loaded["learner_name"] == loaded.learner_name == "Dr Ana Lima"
+    assert loaded.learner_name == "Dr Ana Lima"
 
 
 def test_a_snapshot_of_an_older_shape_loads_with_empty_fields():
