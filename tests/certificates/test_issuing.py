@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from certificates import services
 from certificates.models import Certificate
-from certificates.pdf import documents, layout
+from certificates.pdf import compose, documents, layout
 from certificates.snapshots import CertificateSnapshot
 from courses.models import CreditType
 from courses.signals import credit_claimed
@@ -341,3 +341,32 @@ def test_single_certificates_of_one_activity_lay_out_their_sheet_once(
     assert "Single 0" in pdf_text(stored_bytes(first))
     assert "Single 1" in pdf_text(stored_bytes(second))
     assert "Single 0" not in laid_out[0]
+
+
+def test_a_sheet_the_compositor_refuses_still_gives_every_certificate(
+    make_learner, monkeypatch, caplog
+):
+    """What a WeasyPrint release the compositor does not understand would do: every
+    certificate of the sheet is laid out whole, and says so."""
+
+    def refuses(self, sheet_pdf, slot_count):
+        raise ValueError("The sheet has 4 empty blocks for 3 text slots.")
+
+    monkeypatch.setattr(compose.PreparedSheet, "__init__", refuses)
+    learners = [make_learner(f"whole{n}", full_name=f"Whole {n}") for n in range(2)]
+    with caplog.at_level(logging.WARNING, logger="certificates"):
+        outcome = services.issue_certificates(claims=[claim(p) for p in learners])
+    assert len(outcome.issued) == 2
+    assert sorted(c.code for c, _failure in outcome.rendered_whole) == sorted(
+        c.code for c in outcome.issued
+    )
+    assert {failure for _c, failure in outcome.rendered_whole} == {
+        "ValueError: The sheet has 4 empty blocks for 3 text slots."
+    }
+    for certificate in outcome.issued:
+        data = stored_bytes(certificate)
+        text = one_line(pdf_text(data))
+        assert certificate.snapshot["learner_name"] in text
+        assert f"Code {certificate.code}" in text
+        assert page_count(data) == 1
+    assert "laid out whole" in caplog.text
