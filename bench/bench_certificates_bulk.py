@@ -121,14 +121,15 @@ def _peak_mb() -> float:
 def baseline(count: int) -> dict:
     from weasyprint import CSS, HTML
 
-    from certificates import pdf, rendering, services
+    from certificates import services
     from certificates.codes import new_code
+    from certificates.pdf import documents, layout
     from certificates.snapshots import build_snapshot
 
     template = services.default_template()
-    stylesheet = rendering.certificate_stylesheet(template)
+    stylesheet = documents.certificate_stylesheet(template)
     pages = [
-        rendering.full_certificate(
+        documents.full_certificate(
             snapshot=build_snapshot(
                 claim=claim, name=claim.learner.full_name, template=template
             ),
@@ -141,11 +142,11 @@ def baseline(count: int) -> dict:
     sizes = 0
     for body, generated in pages:
         data = HTML(
-            string=pdf.document_html(bodies=[body], title="Certificate"),
-            base_url=pdf.ASSET_ORIGIN,
-            url_fetcher=pdf.AssetFetcher(generated),
+            string=layout.document_html(bodies=[body], title="Certificate"),
+            base_url=layout.ASSET_ORIGIN,
+            url_fetcher=layout.AssetFetcher(generated),
         ).write_pdf(
-            stylesheets=[CSS(string=stylesheet, base_url=pdf.ASSET_ORIGIN)],
+            stylesheets=[CSS(string=stylesheet, base_url=layout.ASSET_ORIGIN)],
             pdf_tags=True,
         )
         sizes += len(data)

@@ -313,6 +313,10 @@ class IssuingRun(models.Model):
     # One entry per refused claim, for the run page: who, why, and what fixes it
     # (certificates.services.issuing.Fix). Names only, never clinical data.
     refusals = models.JSONField(default=list, blank=True)
+    # One entry per certificate issued from a whole layout because composing it
+    # failed (certificates.pdf): claim, learner, code and the compositor's error,
+    # for the run page to name and developers to look into.
+    rendered_whole = models.JSONField(default=list, blank=True)
     status = models.CharField(
         max_length=10, choices=Status.choices, default=Status.RUNNING
     )

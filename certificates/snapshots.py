@@ -1,12 +1,14 @@
 """What a certificate prints, frozen at issue time, and the accreditor's checklist.
 
-A snapshot is a flat dict of strings: everything the PDF, the verification page and
-the Open Badges credential show comes from it, never from live data.
+A snapshot is a `CertificateSnapshot`: strings only, stored on the certificate as
+a flat JSON object (`as_json`, the shape every issued certificate has); everything
+the PDF, the verification page and the Open Badges credential show comes from it,
+never from live data.
 """
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, field, fields, replace
 from decimal import Decimal, InvalidOperation
 from zoneinfo import ZoneInfo
 
@@ -24,7 +26,84 @@ class MissingContent:
     reason: str
 
 
-def snapshot_digest(snapshot: dict) -> str:
+# What each field of a snapshot is to the certificate renderer (certificates.pdf):
+# SHEET fields print on the sheet that every learner of an activity shares; FILLED
+# fields are the learner's own lines, which the sheet's slots get per learner; KEPT
+# fields differ per learner but print nowhere (they are kept for the record).
+SHEET = "sheet"
+FILLED = "filled"
+KEPT = "kept"
+
+
+def _field(role: str = SHEET):
+    return field(metadata={"role": role})
+
+
+@dataclass(frozen=True)
+class CertificateSnapshot:
+    """Everything a certificate prints, as strings. The declared roles are the
+    one place that says which fields are the learner's: the renderer lays out
+    the sheet without them and fills its slots with the FILLED ones
+    (tests/certificates/test_snapshots.py checks both against the template)."""
+
+    learner_name: str = _field(FILLED)
+    activity_title: str = _field()
+    activity_format: str = _field()
+    activity_format_code: str = _field()
+    activity_dates: str = _field()
+    time_zone: str = _field()
+    location: str = _field()
+    provider_name: str = _field()
+    joint_provider_name: str = _field()
+    credit_type: str = _field()
+    credit_type_label: str = _field()
+    credit_amount: str = _field(FILLED)
+    credit_date: str = _field(KEPT)
+    credit_date_display: str = _field(FILLED)
+    designation_statement: str = _field()
+    accreditation_statement: str = _field()
+    heading: str = _field()
+    preamble: str = _field()
+    completion_wording: str = _field()
+    signatory_name: str = _field()
+    signatory_title: str = _field()
+    template_version: str = _field()
+
+    @classmethod
+    def from_json(cls, data: dict) -> "CertificateSnapshot":
+        """A stored snapshot back as its type. Keys a snapshot of an older shape
+        lacks read as empty; the stored dict itself (and its digest) is never
+        rewritten, so old certificates verify as issued."""
+        return cls(**{name: data.get(name, "") for name in FIELD_NAMES})
+
+    def as_json(self) -> dict[str, str]:
+        """The stored shape: a flat dict of strings, key for key as issued before
+        the type existed, so `snapshot_digest` is unchanged."""
+        return asdict(self)
+
+    def shared(self) -> dict[str, str]:
+        """The fields the sheet prints: everything but the learner's."""
+        return {k: v for k, v in self.as_json().items() if k not in LEARNER_FIELDS}
+
+    def renamed(self, name: str) -> "CertificateSnapshot":
+        return replace(self, learner_name=name)
+
+
+FIELD_NAMES = tuple(f.name for f in fields(CertificateSnapshot))
+# The learner's lines, filled into the sheet's slots per learner.
+FILLED_FIELDS = frozenset(
+    f.name for f in fields(CertificateSnapshot) if f.metadata["role"] == FILLED
+)
+# Every field that differs between learners of one activity: left out of the sheet
+# (and of the key that groups learners onto one sheet).
+LEARNER_FIELDS = frozenset(
+    f.name for f in fields(CertificateSnapshot) if f.metadata["role"] != SHEET
+)
+
+
+def snapshot_digest(snapshot: "CertificateSnapshot | dict") -> str:
+    if isinstance(snapshot, CertificateSnapshot):
+        snapshot = snapshot.as_json()
     canonical = json.dumps(snapshot, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()
 
@@ -52,7 +131,9 @@ def _activity_dates(activity) -> str:
     }
 
 
-def build_snapshot(*, claim, name: str, template: CertificateTemplate) -> dict:
+def build_snapshot(
+    *, claim, name: str, template: CertificateTemplate
+) -> CertificateSnapshot:
     """Everything printed on the certificate for this claim, as strings."""
     activity = claim.activity
     designation = next(
@@ -62,36 +143,36 @@ def build_snapshot(*, claim, name: str, template: CertificateTemplate) -> dict:
     credit_date = claim.claimed_at.astimezone(
         ZoneInfo(activity.time_zone or "UTC")
     ).date()
-    return {
-        "learner_name": name.strip(),
-        "activity_title": activity.title,
-        "activity_format": str(activity.get_activity_format_display()),
-        "activity_format_code": activity.activity_format,
-        "activity_dates": _activity_dates(activity),
-        "time_zone": activity.time_zone,
-        "location": activity.location or _("Online"),
-        "provider_name": activity.provider_name,
-        "joint_provider_name": activity.joint_provider_name,
-        "credit_type": claim.credit_type,
-        "credit_type_label": str(claim.get_credit_type_display()),
-        "credit_amount": format_amount(claim.amount),
-        "credit_date": credit_date.isoformat(),
-        "credit_date_display": formats.date_format(credit_date, "DATE_FORMAT"),
-        "designation_statement": designation.designation_statement
-        if designation
-        else "",
-        "accreditation_statement": activity.accreditation_statement,
-        "heading": template.heading,
-        "preamble": template.preamble,
-        "completion_wording": template.completion_wording,
-        "signatory_name": template.signatory_name,
-        "signatory_title": template.signatory_title,
-        "template_version": str(template.version),
-    }
+    return CertificateSnapshot(
+        learner_name=name.strip(),
+        activity_title=activity.title,
+        activity_format=str(activity.get_activity_format_display()),
+        activity_format_code=activity.activity_format,
+        activity_dates=_activity_dates(activity),
+        time_zone=activity.time_zone,
+        location=activity.location or _("Online"),
+        provider_name=activity.provider_name,
+        joint_provider_name=activity.joint_provider_name,
+        credit_type=claim.credit_type,
+        credit_type_label=str(claim.get_credit_type_display()),
+        credit_amount=format_amount(claim.amount),
+        credit_date=credit_date.isoformat(),
+        credit_date_display=formats.date_format(credit_date, "DATE_FORMAT"),
+        designation_statement=designation.designation_statement if designation else "",
+        accreditation_statement=activity.accreditation_statement,
+        heading=template.heading,
+        preamble=template.preamble,
+        completion_wording=template.completion_wording,
+        signatory_name=template.signatory_name,
+        signatory_title=template.signatory_title,
+        template_version=str(template.version),
+    )
 
 
-def missing_content(snapshot: dict) -> list[MissingContent]:
+def missing_content(snapshot: "CertificateSnapshot | dict") -> list[MissingContent]:
     """What an accreditor requires that this snapshot lacks (empty list: complete)."""
+    if isinstance(snapshot, CertificateSnapshot):
+        snapshot = snapshot.as_json()
     missing = [
         MissingContent(field, reason)
         for field, reason in (

@@ -1,11 +1,18 @@
 """What the public verification page and JSON show: status, reason, and the
 snapshot's name, activity, date and credits. Nothing else leaves the database."""
 
+from django.conf import settings
+from django.urls import reverse
 from django.utils import formats
 from django.utils.translation import gettext as _
 
 from certificates.codes import normalise_code
 from certificates.models import Certificate, Transcript
+
+
+def verification_url(code: str) -> str:
+    """The public page a certificate's QR code and emails point at."""
+    return settings.BASE_URL + reverse("certificates:verify", args=[code])
 
 
 def find_by_code(text: str) -> Certificate | Transcript | None:

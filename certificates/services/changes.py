@@ -14,14 +14,17 @@ from django.utils.translation import gettext as _
 
 from certificates.codes import new_code
 from certificates.models import Certificate, NameCorrection
-from certificates.pdf import PageOverflow
-from certificates.rendering import render_certificates
+from certificates.pdf import PageOverflow, render_certificates
 from certificates.services.issuing import (
     CertificateStateError,
     queue_email_sweep,
     store_certificate,
 )
-from certificates.snapshots import build_snapshot, missing_content
+from certificates.snapshots import (
+    CertificateSnapshot,
+    build_snapshot,
+    missing_content,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -57,7 +60,7 @@ def revoke_certificate(*, certificate: Certificate, actor, reason: str) -> Certi
 
 @transaction.atomic
 def supersede_certificate(
-    *, certificate: Certificate, snapshot: dict, actor, reason: str
+    *, certificate: Certificate, snapshot: CertificateSnapshot, actor, reason: str
 ) -> Certificate:
     """Replace a valid certificate by one printing `snapshot`; the old one stays."""
     old = Certificate.objects.select_for_update().get(pk=certificate.pk)
@@ -68,11 +71,11 @@ def supersede_certificate(
         )
     template = old.template
     code = new_code()
-    [data] = render_certificates([(snapshot, code)], template=template)
-    if isinstance(data, PageOverflow):
+    [rendered] = render_certificates([(snapshot, code)], template=template)
+    if isinstance(rendered, PageOverflow):
         raise CertificateStateError(
             _("The certificate's text does not fit on its page: %(detail)s")
-            % {"detail": data}
+            % {"detail": rendered}
         )
     old.status = Certificate.Status.SUPERSEDED
     old.status_reason = reason
@@ -90,7 +93,7 @@ def supersede_certificate(
         claim=old.claim,
         snapshot=snapshot,
         code=code,
-        data=data,
+        data=rendered.data,
         template=template,
         issued_by=actor,
         supersedes=old,
@@ -138,7 +141,9 @@ def approve_name_correction(
     """Issue a corrected certificate that supersedes the old one."""
     correction = _lock_pending(correction)
     old = correction.certificate
-    snapshot = {**old.snapshot, "learner_name": correction.requested_name}
+    snapshot = CertificateSnapshot.from_json(old.snapshot).renamed(
+        correction.requested_name
+    )
     reason = _("Name corrected at the learner's request.")
     if note.strip():
         reason = f"{reason} {note.strip()}"
@@ -172,7 +177,7 @@ def decline_name_correction(
 @dataclass(frozen=True)
 class ReissuePlan:
     certificate: Certificate
-    snapshot: dict
+    snapshot: CertificateSnapshot
     changes: dict[str, tuple[str, str]]
 
 
@@ -191,7 +196,7 @@ def plan_reissue(*, certificates) -> list[ReissuePlan]:
         )
         changes = {
             key: (certificate.snapshot.get(key, ""), value)
-            for key, value in fresh.items()
+            for key, value in fresh.as_json().items()
             if certificate.snapshot.get(key, "") != value
         }
         plans.append(ReissuePlan(certificate, fresh, changes))

@@ -29,9 +29,19 @@ from certificates.models import (
     IssuingChunk,
     IssuingRun,
 )
-from certificates.pdf import PageOverflow, fewer_full_collections
-from certificates.rendering import render_certificates, sheet_order
-from certificates.snapshots import build_snapshot, missing_content, snapshot_digest
+from certificates.pdf import (
+    PageOverflow,
+    RenderedCertificate,
+    fewer_full_collections,
+    render_certificates,
+    sheet_order,
+)
+from certificates.snapshots import (
+    CertificateSnapshot,
+    build_snapshot,
+    missing_content,
+    snapshot_digest,
+)
 from courses.models import CreditClaim
 
 logger = logging.getLogger(__name__)
@@ -79,6 +89,9 @@ class IssuingOutcome:
     existing: list[Certificate] = field(default_factory=list)
     # (claim, reason for people, Fix kind)
     refused: list[tuple[object, str, str]] = field(default_factory=list)
+    # Issued certificates the compositor failed on, laid out whole instead, each
+    # with the compositor's error (certificates.pdf, docs/decisions/0024).
+    rendered_whole: list[tuple[Certificate, str]] = field(default_factory=list)
 
 
 def default_template() -> CertificateTemplate:
@@ -140,7 +153,7 @@ def _completion_refusal(claim) -> str | None:
 def _unsaved_certificate(
     *,
     claim,
-    snapshot: dict,
+    snapshot: CertificateSnapshot,
     code: str,
     data: bytes,
     template: CertificateTemplate,
@@ -159,11 +172,11 @@ def _unsaved_certificate(
         activity_id=enrolment.activity_id,
         credit_type=claim.credit_type,
         credit_amount=claim.amount,
-        credit_date=snapshot["credit_date"],
-        snapshot=snapshot,
+        credit_date=snapshot.credit_date,
+        snapshot=snapshot.as_json(),
         snapshot_sha256=snapshot_digest(snapshot),
         template=template,
-        template_version=int(snapshot["template_version"]),
+        template_version=int(snapshot.template_version),
         pdf_sha256=_digest(data),
         issued_at=timezone.now(),
         issued_by=issued_by,
@@ -182,7 +195,7 @@ def _unsaved_certificate(
 def store_certificate(
     *,
     claim,
-    snapshot: dict,
+    snapshot: CertificateSnapshot,
     code: str,
     data: bytes,
     template: CertificateTemplate,
@@ -290,26 +303,32 @@ def queue_email_sweep() -> None:
 
 
 def _store_rendered(
-    batch: list[tuple], outcome: IssuingOutcome, *, template, issued_by, pdf_prefix
+    batch: list[tuple[tuple, RenderedCertificate | PageOverflow]],
+    outcome: IssuingOutcome,
+    *,
+    template,
+    issued_by,
+    pdf_prefix,
 ) -> None:
-    printable = []
-    for (claim, snapshot, code), data in batch:
-        if isinstance(data, PageOverflow):
+    printable, failures = [], []
+    for (claim, snapshot, code), rendered in batch:
+        if isinstance(rendered, PageOverflow):
             outcome.refused.append(
                 _refuse(
                     claim,
                     _("The certificate's text does not fit on its page: %(detail)s")
-                    % {"detail": data},
+                    % {"detail": rendered},
                     Fix.TEMPLATE,
                 )
             )
         else:
-            printable.append(((claim, snapshot, code), data))
+            printable.append(((claim, snapshot, code), rendered.data))
+            failures.append(rendered.composition_failure)
     stored = _store_batch(
         printable, template=template, issued_by=issued_by, pdf_prefix=pdf_prefix
     )
-    for ((claim, _snapshot, _code), _data), certificate in zip(
-        printable, stored, strict=True
+    for ((claim, _snapshot, _code), _data), failure, certificate in zip(
+        printable, failures, stored, strict=True
     ):
         if certificate is None:
             outcome.existing.append(
@@ -319,8 +338,10 @@ def _store_rendered(
                     credit_type=claim.credit_type,
                 )
             )
-        else:
-            outcome.issued.append(certificate)
+            continue
+        outcome.issued.append(certificate)
+        if failure:
+            outcome.rendered_whole.append((certificate, failure))
 
 
 def issue_certificates(
@@ -526,6 +547,18 @@ def _refusal_entries(outcome: IssuingOutcome) -> list[dict]:
     ]
 
 
+def _rendered_whole_entries(outcome: IssuingOutcome) -> list[dict]:
+    return [
+        {
+            "claim": str(certificate.claim.uuid),
+            "learner": str(certificate.claim.enrolment.learner),
+            "code": certificate.code,
+            "failure": failure,
+        }
+        for certificate, failure in outcome.rendered_whole
+    ]
+
+
 def _finish_chunk(chunk: IssuingChunk, outcome: IssuingOutcome) -> bool:
     """Mark the chunk finished and add its counts to the run, unless another
     attempt finished it first. Row locks only here, for the bookkeeping, so chunks
@@ -539,11 +572,20 @@ def _finish_chunk(chunk: IssuingChunk, outcome: IssuingOutcome) -> bool:
     run.issued += len(outcome.issued)
     run.refused += len(outcome.refused)
     run.refusals = [*run.refusals, *_refusal_entries(outcome)]
+    run.rendered_whole = [*run.rendered_whole, *_rendered_whole_entries(outcome)]
     if run.done >= run.total:
         run.status = IssuingRun.Status.FINISHED
         run.finished_at = timezone.now()
     run.save(
-        update_fields=["done", "issued", "refused", "refusals", "status", "finished_at"]
+        update_fields=[
+            "done",
+            "issued",
+            "refused",
+            "refusals",
+            "rendered_whole",
+            "status",
+            "finished_at",
+        ]
     )
     return True
 

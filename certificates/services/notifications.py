@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from accounts.services import send_email
 from certificates.models import Certificate
-from certificates.rendering import verification_url
+from certificates.verification import verification_url
 
 EMAIL_SWEEP_SCHEDULE_NAME = "certificates: email new certificates"
 EMAIL_SWEEP_BATCH = 200

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from certificates.codes import new_code
 from certificates.models import Certificate, Transcript
-from certificates.rendering import render_transcript
+from certificates.pdf import render_transcript
 from certificates.snapshots import snapshot_digest
 from courses.services import format_amount
 

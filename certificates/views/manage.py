@@ -209,6 +209,7 @@ def run(request, uuid):
                 _fix_link(issuing_run, refusal, revoked_codes)
                 for refusal in issuing_run.refusals
             ],
+            "rendered_whole": issuing_run.rendered_whole,
         },
     )
 
@@ -225,5 +226,10 @@ def run_json(request, uuid):
             "refused": issuing_run.refused,
             "percent": issuing_run.percent,
             "summary": _run_summary(issuing_run),
+            # Issued, but laid out whole because composing them failed.
+            "rendered_whole": [
+                {"learner": entry["learner"], "code": entry["code"]}
+                for entry in issuing_run.rendered_whole
+            ],
         }
     )

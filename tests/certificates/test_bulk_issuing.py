@@ -2,6 +2,7 @@ import io
 import logging
 import os
 
+import pikepdf
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -9,7 +10,16 @@ from django.urls import reverse
 
 from certificates.management.commands.issue_certificates import progress_bar
 from certificates.models import Certificate, IssuingRun
+from certificates.pdf import compose
+from certificates.verification import verification_url
 from tests.certificates.factories import claim, default_activity
+from tests.certificates.pdf_reading import (
+    one_line,
+    page_count,
+    pdf_text,
+    qr_codes,
+    structure_problems,
+)
 
 
 def claims_for(make_learner, count: int, *, incomplete: int = 0):
@@ -57,6 +67,70 @@ def test_the_command_issues_in_chunks_with_a_progress_bar(
     assert IssuingRun.objects.order_by("-created_at").first().issued == 0
 
 
+def test_a_certificate_the_compositor_fails_on_is_laid_out_whole_and_named(
+    make_learner,
+    coordinator,
+    client,
+    monkeypatch,
+    settings,
+    caplog,
+    django_capture_on_commit_callbacks,
+):
+    """However composing fails for one learner, their certificate is laid out
+    whole instead, issued with the others, and the run's report names them."""
+    settings.CERTIFICATES_RENDER_CHUNK = 2  # the failure is in a chunk's middle
+    activity, made = claims_for(make_learner, 4)
+    compose_one = compose.PreparedSheet.compose
+
+    # Fault injection at the renderer's edge: pikepdf fails on Learner 2's copy.
+    def fails_for_learner_2(self, layer, index, **kwargs):
+        data = compose_one(self, layer, index, **kwargs)
+        if "Learner 2" in pdf_text(data):
+            raise pikepdf.PdfError("forced failure for one learner")
+        return data
+
+    monkeypatch.setattr(compose.PreparedSheet, "compose", fails_for_learner_2)
+    client.force_login(coordinator)
+    url = reverse("certificates:issue_for_activity", args=[activity.uuid])
+    with caplog.at_level(logging.WARNING, logger="certificates"):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(url)
+
+    run = IssuingRun.objects.get()
+    assert (run.status, run.total, run.issued, run.refused) == ("finished", 4, 4, 0)
+    assert sorted(Certificate.objects.valid().values_list("claim_id", flat=True)) == (
+        sorted(c.pk for c in made)
+    )
+    whole = Certificate.objects.get(claim=made[2])
+    with whole.pdf.open("rb") as handle:
+        data = handle.read()
+    text = one_line(pdf_text(data))
+    assert "Learner 2" in text
+    assert f"Code {whole.code}" in text
+    assert "Learner 1" not in text and "Learner 3" not in text
+    assert page_count(data) == 1
+    assert qr_codes(data) == [verification_url(whole.code)]
+    assert structure_problems(data) == []
+    assert "forced failure for one learner" in caplog.text
+
+    assert run.rendered_whole == [
+        {
+            "claim": str(made[2].uuid),
+            "learner": "Learner 2",
+            "code": whole.code,
+            "failure": "PdfError: forced failure for one learner",
+        }
+    ]
+    page = client.get(response.url).content.decode()
+    assert "Certificates laid out whole" in page
+    assert f"<strong><bdi>Learner 2</bdi></strong>: certificate {whole.code}" in page
+    assert "Learner 1</bdi>" not in page
+    assert "Every claim got its certificate." in page
+    status = client.get(reverse("certificates:run_json", args=[run.uuid])).json()
+    assert status["rendered_whole"] == [{"learner": "Learner 2", "code": whole.code}]
+    assert status["issued"] == 4
+
+
 def test_an_unknown_slug_is_a_clear_error(db):
     with pytest.raises(CommandError, match="No activity has the slug"):
         call_command("issue_certificates", "no-such-activity", stdout=io.StringIO())
@@ -85,6 +159,7 @@ def test_the_admin_action_starts_a_run_and_shows_progress(
         "refused": 0,
         "percent": 100,
         "summary": "Finished. 3 certificates issued from 3 claims; 0 refused.",
+        "rendered_whole": [],
     }
 
 

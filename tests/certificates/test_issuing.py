@@ -1,11 +1,14 @@
 import hashlib
 import logging
+from collections import OrderedDict
 
 import pytest
 from django.urls import reverse
 
 from certificates import services
 from certificates.models import Certificate
+from certificates.pdf import compose, documents, layout
+from certificates.snapshots import CertificateSnapshot
 from courses.models import CreditType
 from courses.signals import credit_claimed
 from tests.certificates.factories import claim
@@ -158,7 +161,7 @@ def test_download_serves_the_stored_file_without_rendering(
     def no_rendering(*args, **kwargs):
         raise AssertionError("download must not render")
 
-    monkeypatch.setattr("certificates.pdf.HTML", no_rendering)
+    monkeypatch.setattr("certificates.pdf.layout.HTML", no_rendering)
     response = client.get(reverse("certificates:download", args=[certificate.uuid]))
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == stored_bytes(certificate)
@@ -219,11 +222,10 @@ def test_templates_print_their_logo_and_signature_on_letter_paper(clinician_clai
     from wagtail.images.models import Image
 
     from certificates.models import PageSize
-    from certificates.pdf import qr_png
 
     def image(title: str) -> Image:
         made = Image(title=title)
-        made.file.save(f"{title}.png", ContentFile(qr_png(title)), save=False)
+        made.file.save(f"{title}.png", ContentFile(layout.qr_png(title)), save=False)
         made.width, made.height = 33, 33
         made.save()
         return made
@@ -258,8 +260,6 @@ def test_the_composed_certificate_looks_like_one_laid_out_whole(
     on top; each must look exactly like laying out the whole certificate."""
     from PIL import ImageChops
 
-    from certificates import pdf, rendering
-
     names = ["First Learner", "Second Learner", "Third Learner"]
     names[position] = name
     learners = [
@@ -270,15 +270,15 @@ def test_the_composed_certificate_looks_like_one_laid_out_whole(
     certificate = next(
         issued for issued in outcome.issued if issued.learner == learners[position]
     )
-    body, generated = rendering.full_certificate(
-        snapshot=certificate.snapshot,
+    body, generated = documents.full_certificate(
+        snapshot=CertificateSnapshot.from_json(certificate.snapshot),
         code=certificate.code,
         template=certificate.template,
     )
-    whole = pdf.render_pdf(
+    whole = layout.render_pdf(
         body=body,
         title="whole",
-        stylesheet=rendering.certificate_stylesheet(certificate.template),
+        stylesheet=documents.certificate_stylesheet(certificate.template),
         generated=generated,
     )
     composed_image, whole_image = (
@@ -317,3 +317,56 @@ def test_revocation_list_positions_are_drawn_among_free_ones(clinician, monkeypa
     draws = iter([taken, free])  # the random draw is the edge we control here
     monkeypatch.setattr(issuing.secrets, "randbelow", lambda _size: next(draws))
     assert issuing._free_status_indexes(1) == [free]
+
+
+def test_single_certificates_of_one_activity_lay_out_their_sheet_once(
+    make_learner, monkeypatch
+):
+    monkeypatch.setattr(layout, "_sheets", OrderedDict())
+    render_sheet = layout.render_sheet
+    laid_out = []
+
+    def counted(**kwargs):
+        laid_out.append(kwargs["body"])
+        return render_sheet(**kwargs)
+
+    monkeypatch.setattr(layout, "render_sheet", counted)
+    first, second = (
+        services.issue_certificate(
+            claim=claim(make_learner(f"single{n}", full_name=f"Single {n}"))
+        )
+        for n in range(2)
+    )
+    assert len(laid_out) == 1
+    assert "Single 0" in pdf_text(stored_bytes(first))
+    assert "Single 1" in pdf_text(stored_bytes(second))
+    assert "Single 0" not in laid_out[0]
+
+
+def test_a_sheet_the_compositor_refuses_still_gives_every_certificate(
+    make_learner, monkeypatch, caplog
+):
+    """What a WeasyPrint release the compositor does not understand would do: every
+    certificate of the sheet is laid out whole, and says so."""
+
+    def refuses(self, sheet_pdf, slot_count):
+        raise ValueError("The sheet has 4 empty blocks for 3 text slots.")
+
+    monkeypatch.setattr(compose.PreparedSheet, "__init__", refuses)
+    learners = [make_learner(f"whole{n}", full_name=f"Whole {n}") for n in range(2)]
+    with caplog.at_level(logging.WARNING, logger="certificates"):
+        outcome = services.issue_certificates(claims=[claim(p) for p in learners])
+    assert len(outcome.issued) == 2
+    assert sorted(c.code for c, _failure in outcome.rendered_whole) == sorted(
+        c.code for c in outcome.issued
+    )
+    assert {failure for _c, failure in outcome.rendered_whole} == {
+        "ValueError: The sheet has 4 empty blocks for 3 text slots."
+    }
+    for certificate in outcome.issued:
+        data = stored_bytes(certificate)
+        text = one_line(pdf_text(data))
+        assert certificate.snapshot["learner_name"] in text
+        assert f"Code {certificate.code}" in text
+        assert page_count(data) == 1
+    assert "laid out whole" in caplog.text

@@ -1,5 +1,6 @@
 import io
 import os
+from collections import OrderedDict
 from pathlib import Path
 
 import pikepdf
@@ -8,7 +9,7 @@ from django.conf import settings
 from django.utils.html import escape
 from pypdf import PdfReader
 
-from certificates import pdf, pdf_compose
+from certificates.pdf import compose, layout
 from tests.certificates.pdf_reading import (
     embedded_characters,
     font_code_problems,
@@ -22,6 +23,7 @@ from tests.certificates.pdf_reading import (
     structure_problems,
     structure_tags,
 )
+from tests.concurrency import run_at_once
 
 
 @pytest.mark.parametrize(
@@ -32,20 +34,20 @@ from tests.certificates.pdf_reading import (
         "file:///etc/passwd",
         "data:image/png;base64,iVBORw0KGgo=",
         "ftp://example.org/x.png",
-        pdf.STATIC_PREFIX + "../../../etc/passwd",
-        pdf.STATIC_PREFIX + "css/../../config/settings.py",
-        pdf.STATIC_PREFIX + "css/certificates.css?x=1",
-        pdf.MEDIA_PREFIX + "../config/settings.py",
-        pdf.GENERATED_PREFIX + "not-generated.png",
+        layout.STATIC_PREFIX + "../../../etc/passwd",
+        layout.STATIC_PREFIX + "css/../../config/settings.py",
+        layout.STATIC_PREFIX + "css/certificates.css?x=1",
+        layout.MEDIA_PREFIX + "../config/settings.py",
+        layout.GENERATED_PREFIX + "not-generated.png",
     ],
 )
 def test_fetcher_refuses_everything_but_our_assets(url):
-    with pytest.raises(pdf.AssetRefused):
-        pdf.AssetFetcher().fetch(url)
+    with pytest.raises(layout.AssetRefused):
+        layout.AssetFetcher().fetch(url)
 
 
 def test_fetcher_serves_static_files_from_disk():
-    response = pdf.AssetFetcher().fetch(pdf.static_url("css/certificates.css"))
+    response = layout.AssetFetcher().fetch(layout.static_url("css/certificates.css"))
     expected = (settings.BASE_DIR / "static/css/certificates.css").read_bytes()
     assert response.read() == expected
     assert response.content_type == "text/css"
@@ -54,25 +56,25 @@ def test_fetcher_serves_static_files_from_disk():
 def test_fetcher_serves_media_through_storage(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     (tmp_path / "logos").mkdir()
-    (tmp_path / "logos/logo.png").write_bytes(pdf.qr_png("x"))
-    response = pdf.AssetFetcher().fetch(pdf.media_url("logos/logo.png"))
-    assert response.read() == pdf.qr_png("x")
+    (tmp_path / "logos/logo.png").write_bytes(layout.qr_png("x"))
+    response = layout.AssetFetcher().fetch(layout.media_url("logos/logo.png"))
+    assert response.read() == layout.qr_png("x")
 
 
 def test_fetcher_serves_generated_images_of_this_render_only():
-    fetcher = pdf.AssetFetcher({"qr.png": b"png bytes"})
-    assert fetcher.fetch(pdf.GENERATED_PREFIX + "qr.png").read() == b"png bytes"
+    fetcher = layout.AssetFetcher({"qr.png": b"png bytes"})
+    assert fetcher.fetch(layout.GENERATED_PREFIX + "qr.png").read() == b"png bytes"
 
 
 def test_a_hostile_document_fetches_nothing_and_still_renders(caplog, tmp_path):
     secret = tmp_path / "secret.png"
-    secret.write_bytes(pdf.qr_png("SECRET"))
+    secret.write_bytes(layout.qr_png("SECRET"))
     body = (
         f'<p>Hello</p><img src="file://{secret}" alt="x">'
         '<img src="http://127.0.0.1:9/x.png" alt="y">'
         "<style>@import url(http://127.0.0.1:9/evil.css);</style>"
     )
-    data = pdf.render_pdf(body=body, title="T", stylesheet="")
+    data = layout.render_pdf(body=body, title="T", stylesheet="")
     assert "Hello" in pdf_text(data)
     assert qr_codes(data) == []
     refused = [r.getMessage() for r in caplog.records if "refused" in r.getMessage()]
@@ -94,18 +96,18 @@ SHEET_BODY = (
     '<div class="slot slot--name" id="slot-name"></div>'
     "<p>Shared wording between the slots.</p>"
     '<div class="slot slot--note" id="slot-note"></div>'
-    f'<img class="qr" src="{pdf.PLACEHOLDER_IMAGE}" alt="QR code"></section>'
+    f'<img class="qr" src="{layout.PLACEHOLDER_IMAGE}" alt="QR code"></section>'
 )
 
 
-def sheet() -> pdf.Sheet:
-    return pdf.render_sheet(
+def sheet() -> layout.Sheet:
+    return layout.render_sheet(
         body=SHEET_BODY, stylesheet=SHEET_CSS, text_slots=["name", "note"]
     )
 
 
-def filling(n: int, name: str | None = None) -> pdf.Filling:
-    return pdf.Filling(
+def filling(n: int, name: str | None = None) -> layout.Filling:
+    return layout.Filling(
         fields={
             "name": f'<p class="name">{escape(name or f"Learner {n}")}</p>',
             "note": f'<p class="note">Note {n}</p>',
@@ -117,7 +119,7 @@ def filling(n: int, name: str | None = None) -> pdf.Filling:
 
 def test_each_filling_gets_its_own_tagged_one_page_pdf_in_order():
     results = list(
-        pdf.render_filled_sheets(
+        layout.render_filled_sheets(
             sheet(),
             [filling(n) for n in range(5)],
             stylesheet=SHEET_CSS,
@@ -143,7 +145,7 @@ def test_each_filling_gets_its_own_tagged_one_page_pdf_in_order():
 
 
 def test_a_filling_is_read_in_its_slots_place():
-    [data] = pdf.render_filled_sheets(
+    [data] = layout.render_filled_sheets(
         sheet(), [filling(0)], stylesheet=SHEET_CSS, author="T"
     )
     outline = [tag.strip() for tag in structure_tags(data) if tag.strip() != "Span"]
@@ -167,7 +169,7 @@ def test_a_pdf_holds_no_other_fillings_text_even_hidden():
     """The fillings of a chunk are laid out together; each PDF must carry only
     its own text, not other learners' text drawn off the page or clipped (text
     extraction reads every text operator, visible or not)."""
-    first, second = pdf.render_filled_sheets(
+    first, second = layout.render_filled_sheets(
         sheet(),
         [filling(0, "Alice Aardvark"), filling(1, "Bob Bobcat")],
         stylesheet=SHEET_CSS,
@@ -179,7 +181,7 @@ def test_a_pdf_holds_no_other_fillings_text_even_hidden():
 
 
 def test_the_structure_checker_notices_a_broken_tree():
-    [data] = pdf.render_filled_sheets(
+    [data] = layout.render_filled_sheets(
         sheet(), [filling(0)], stylesheet=SHEET_CSS, author="T"
     )
     document = pikepdf.open(io.BytesIO(data))
@@ -195,13 +197,13 @@ def test_the_structure_checker_notices_a_broken_tree():
 
 
 def test_text_too_long_for_its_slot_spoils_only_its_own_pdf():
-    first, second, third = pdf.render_filled_sheets(
+    first, second, third = layout.render_filled_sheets(
         sheet(),
         [filling(0), filling(1, "Very long name " * 40), filling(2)],
         stylesheet=SHEET_CSS,
         author="T",
     )
-    assert isinstance(second, pdf.PageOverflow)
+    assert isinstance(second, layout.PageOverflow)
     assert "name does not fit" in str(second)
     assert "Learner 0" in pdf_text(first) and "Learner 2" in pdf_text(third)
 
@@ -210,7 +212,7 @@ def test_fonts_carry_only_their_own_learners_characters():
     """The learners' lines are laid out together, so WeasyPrint's fonts hold every
     learner's characters; each PDF's fonts must hold its learner's only."""
     own = {"Žofia Ďurková": "ŽĎ", "Øystein Ærø": "ØÆ", "王小明": "王小明"}
-    results = pdf.render_filled_sheets(
+    results = layout.render_filled_sheets(
         sheet(), [filling(n, name) for n, name in enumerate(own)],
         stylesheet=SHEET_CSS, author="T",
     )  # fmt: skip
@@ -227,7 +229,7 @@ def test_many_fillings_spread_over_several_layer_pages_stay_apart():
     # Bands are at least 30 px tall, so 260 of them need two 2,000 mm pages.
     count = 260
     results = list(
-        pdf.render_filled_sheets(
+        layout.render_filled_sheets(
             sheet(), [filling(n) for n in range(count)], stylesheet=SHEET_CSS,
             author="T", chunk_size=count,
         )
@@ -240,23 +242,27 @@ def test_many_fillings_spread_over_several_layer_pages_stay_apart():
 
 
 def test_a_sheet_without_its_placeholder_image_is_refused():
-    body = SHEET_BODY.replace(pdf.PLACEHOLDER_IMAGE, "")
-    with pytest.raises(ValueError, match="placeholder image"):
-        list(
-            pdf.render_filled_sheets(
-                pdf.render_sheet(
-                    body=body, stylesheet=SHEET_CSS, text_slots=["name", "note"]
-                ),
-                [filling(0)],
-                stylesheet=SHEET_CSS,
-                author="T",
-            )
+    body = SHEET_BODY.replace(layout.PLACEHOLDER_IMAGE, "")
+    # Refused by the compositor: each filling gets a CompositionFailed in place of
+    # its PDF, for the caller to lay out whole (documents.render_certificates).
+    failures = list(
+        layout.render_filled_sheets(
+            layout.render_sheet(
+                body=body, stylesheet=SHEET_CSS, text_slots=["name", "note"]
+            ),
+            [filling(0), filling(1)],
+            stylesheet=SHEET_CSS,
+            author="T",
         )
+    )
+    assert len(failures) == 2
+    assert all(isinstance(f, layout.CompositionFailed) for f in failures)
+    assert "placeholder image" in str(failures[0])
 
 
 def test_transcript_style_documents_can_run_over_several_pages():
     body = "".join(f"<p>Row {n}</p>" for n in range(200))
-    assert page_count(pdf.render_pdf(body=body, title="T", stylesheet="")) > 1
+    assert page_count(layout.render_pdf(body=body, title="T", stylesheet="")) > 1
 
 
 EMOJI_FONT = Path("/usr/share/fonts/truetype/noto/NotoColorEmoji.ttf")
@@ -269,7 +275,7 @@ def test_emoji_in_a_name_print_as_colour_pictures():
         pytest.skip("fonts-noto-color-emoji not installed (see README)")
     ends_in_emoji = filling(0, "Dr Emoji 🩺🎓 Smith")
     ends_in_emoji.fields["note"] = '<p class="note">Note 🩺</p>'
-    data, neighbour = pdf.render_filled_sheets(
+    data, neighbour = layout.render_filled_sheets(
         sheet(),
         [ends_in_emoji, filling(1, "Plain Name")],
         stylesheet=SHEET_CSS,
@@ -287,25 +293,81 @@ def test_emoji_in_a_name_print_as_colour_pictures():
 
 def test_a_sheet_with_a_link_is_refused():
     """A link's annotation would not come along into the copies; refuse it."""
-    linked = pdf.render_sheet(
+    linked = layout.render_sheet(
         body=SHEET_BODY.replace("<h1>", '<h1><a href="https://example.org/">x</a>'),
         stylesheet=SHEET_CSS,
         text_slots=["name", "note"],
     )
-    with pytest.raises(ValueError, match="links"):
-        list(
-            pdf.render_filled_sheets(
-                linked, [filling(0)], stylesheet=SHEET_CSS, author="T"
-            )
+    [failure] = layout.render_filled_sheets(
+        linked, [filling(0)], stylesheet=SHEET_CSS, author="T"
+    )
+    assert isinstance(failure, layout.CompositionFailed)
+    assert "links" in str(failure)
+    assert isinstance(failure.__cause__, ValueError)
+
+
+def test_a_cut_out_line_replays_its_transform_over_the_layer_page():
+    def cm(*operands):
+        return pikepdf.ContentStreamInstruction(operands, pikepdf.Operator("cm"))
+
+    flip = pikepdf.Matrix(1, 0, 0, -1, 0, 600)
+    state = compose._GraphicsState()
+    state.apply("cm", cm(1, 0, 0, -1, 0, 600))
+    state.apply("cm", cm(0.75, 0, 0, 0.75, 0, 0))
+    # "flip cm" then "scale cm": a point (x, y) lands at (0.75x, 600 - 0.75y).
+    assert state.ctm.transform((100.0, 40.0)) == (75.0, 570.0)
+    # Over the page's own transform (the flip), only the scale is replayed.
+    [replayed] = state.replay(flip, with_font=True)
+    assert [float(x) for x in replayed.operands] == [0.75, 0, 0, 0.75, 0, 0]
+    assert state.replay(state.ctm, with_font=True) == []
+
+
+def test_sheets_are_cached_by_what_they_lay_out_and_the_files_they_read(
+    monkeypatch, settings, tmp_path
+):
+    monkeypatch.setattr(layout, "SHEET_CACHE_SIZE", 2)
+    monkeypatch.setattr(layout, "_sheets", OrderedDict())
+    settings.MEDIA_ROOT = tmp_path
+    (tmp_path / "logos").mkdir()
+    logo = tmp_path / "logos/logo.png"
+    logo.write_bytes(layout.qr_png("first logo"))
+    body = SHEET_BODY.replace(
+        "<h1>", f'<img src="{layout.media_url("logos/logo.png")}" alt="Logo"><h1>'
+    )
+
+    def cached(text: str = body) -> layout.Sheet:
+        return layout.cached_sheet(
+            body=text, stylesheet=SHEET_CSS, text_slots=["name", "note"]
         )
 
+    first = cached()
+    assert cached() is first
+    assert [url for url, _digest in first.assets] == [
+        layout.media_url("logos/logo.png")
+    ]
+    # The same name with other content: laid out again, then cached again.
+    logo.write_bytes(layout.qr_png("second logo"))
+    second = cached()
+    assert second is not first
+    assert second.assets != first.assets
+    assert cached() is second
+    # Other content is another entry; at most two are kept, oldest dropped first.
+    other = cached(body.replace("Shared heading", "Other heading"))
+    assert other is not second
+    assert cached(body.replace("Shared heading", "Third heading")) is not other
+    assert len(layout._sheets) == 2
+    assert cached() is not second
 
-def test_matrices_compose_and_invert_in_pdf_order():
-    flip = (1.0, 0.0, 0.0, -1.0, 0.0, 600.0)
-    scale = (0.75, 0.0, 0.0, 0.75, 0.0, 0.0)
-    # "flip cm" then "scale cm": a point (x, y) lands at (0.75x, 600 - 0.75y).
-    a, b, c, d, e, f = pdf_compose._multiply(scale, flip)
-    x, y = 100.0, 40.0
-    assert (a * x + c * y + e, b * x + d * y + f) == (75.0, 570.0)
-    identity = pdf_compose._multiply(scale, pdf_compose._inverse(scale))
-    assert identity == pdf_compose.IDENTITY
+
+def test_threads_share_the_sheet_cache(monkeypatch):
+    monkeypatch.setattr(layout, "_sheets", OrderedDict())
+
+    def cached() -> layout.Sheet:
+        return layout.cached_sheet(
+            body=SHEET_BODY, stylesheet=SHEET_CSS, text_slots=["name", "note"]
+        )
+
+    sheets = run_at_once([cached] * 4)
+    assert len(layout._sheets) == 1
+    assert {s.text_slots for s in sheets} == {sheet().text_slots}
+    assert any(cached() is laid_out for laid_out in sheets)

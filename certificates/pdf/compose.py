@@ -1,5 +1,5 @@
 """One PDF per learner from a laid-out sheet and a fill layer: the pikepdf half of
-certificates/pdf.py, which does all the laying out with WeasyPrint.
+the renderer; layout.py does all the laying out with WeasyPrint.
 
 Nothing here lays anything out; it moves finished drawing between PDFs:
 
@@ -9,7 +9,7 @@ Nothing here lays anything out; it moves finished drawing between PDFs:
 - `FillLayer` holds a chunk of learners' lines as WeasyPrint wrote them, many to a
   page, and cuts out one learner's marked text, the graphics state it was drawn
   in, its structure elements, and fonts cut down to that learner's own glyphs
-  (pdf_fonts).
+  (fonts.py).
 - `PreparedSheet.compose` puts one learner's cut-out over a copy of the sheet:
   one page, one content stream, one structure tree with the learner's elements in
   the sheet's empty slots and one MCID numbering, so any PDF reader (PDFium
@@ -25,7 +25,7 @@ import pikepdf
 import segno
 from pikepdf import Name
 
-from certificates.pdf_fonts import FontCutter, compress_into
+from certificates.pdf.fonts import FontCutter, compress_into
 
 POINTS_PER_PX = 0.75
 # The fill layer's resources are renamed so that they never meet the sheet's.
@@ -242,40 +242,14 @@ _NOT_TEXT = {
     "m", "l", "c", "v", "y", "h", "re", "S", "s", "f", "F", "f*", "B", "B*", "b",
     "b*", "n", "W", "W*", "sh", "Do", "BI", "INLINE IMAGE",
 }  # fmt: skip
-IDENTITY = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
-
-
-def _multiply(first: tuple, second: tuple) -> tuple:
-    """The matrix `first` followed by `second` (PDF's row-vector convention: a
-    `cm` with M makes the new CTM M x CTM)."""
-    a, b, c, d, e, f = first
-    a2, b2, c2, d2, e2, f2 = second
-    return (
-        a * a2 + b * c2,
-        a * b2 + b * d2,
-        c * a2 + d * c2,
-        c * b2 + d * d2,
-        e * a2 + f * c2 + e2,
-        e * b2 + f * d2 + f2,
-    )
-
-
-def _inverse(matrix: tuple) -> tuple:
-    a, b, c, d, e, f = matrix
-    det = a * d - b * c
-    return (
-        d / det,
-        -b / det,
-        -c / det,
-        a / det,
-        (c * f - d * e) / det,
-        (b * e - a * f) / det,
-    )
+IDENTITY = pikepdf.Matrix()
 
 
 @dataclass
 class _GraphicsState:
-    ctm: tuple = IDENTITY
+    # Matrices compose in PDF's order: `a @ b` is a, then b (a `cm` with M makes
+    # the new CTM M @ CTM).
+    ctm: pikepdf.Matrix = IDENTITY
     groups: dict = field(default_factory=dict)
     # Graphics state dictionaries by name: each may set different parameters.
     states: dict = field(default_factory=dict)
@@ -285,7 +259,7 @@ class _GraphicsState:
 
     def apply(self, operator: str, instruction) -> None:
         if operator == "cm":
-            self.ctm = _multiply(tuple(map(float, instruction.operands)), self.ctm)
+            self.ctm = pikepdf.Matrix(*map(float, instruction.operands)) @ self.ctm
         elif operator == "gs":
             self.states.pop(str(instruction.operands[0]), None)
             self.states[str(instruction.operands[0])] = instruction
@@ -300,12 +274,14 @@ class _GraphicsState:
                 self.groups.pop("3 stroke space", None)
             self.groups[group] = instruction
 
-    def replay(self, base: tuple, *, with_font: bool) -> list:
+    def replay(self, base: pikepdf.Matrix, *, with_font: bool) -> list:
         """Instructions that recreate this state over `base` (the layer's page
         transform, which each output sets up for its own page)."""
         instructions = []
-        relative = _multiply(self.ctm, _inverse(base))
-        if any(abs(x - y) > 1e-6 for x, y in zip(relative, IDENTITY, strict=True)):
+        relative = (self.ctm @ base.inverse()).shorthand
+        if any(
+            abs(x - y) > 1e-6 for x, y in zip(relative, IDENTITY.shorthand, strict=True)
+        ):
             instructions.append(
                 pikepdf.ContentStreamInstruction(
                     [round(value, 6) for value in relative], pikepdf.Operator("cm")
@@ -342,7 +318,7 @@ class _LayerPageReader:
     starts replayed in front of it (WeasyPrint sets colours, graphics states and
     fonts only when they change, so a cut-out line would otherwise lose them)."""
 
-    def __init__(self, page: pikepdf.Page, base: tuple):
+    def __init__(self, page: pikepdf.Page, base: pikepdf.Matrix):
         self.base = base
         resources = page.obj.Resources
         self.page_names = {
@@ -448,7 +424,7 @@ class _LayerPageReader:
 
 def _shown_codes(instruction, operator: str) -> set[int]:
     """Character codes shown by a text operator: WeasyPrint's fonts use two-byte
-    codes, which are glyph ids (pdf_fonts keeps them so)."""
+    codes, which are glyph ids (fonts.py keeps them so)."""
     strings = instruction.operands[-1]
     if operator == "TJ":
         strings = [item for item in strings if isinstance(item, pikepdf.String)]
@@ -488,10 +464,9 @@ class FillLayer:
         self.resources = []
         for page in self.source.pages:
             height = float(page.mediabox[3]) - float(page.mediabox[1])
-            base = _multiply(
-                (POINTS_PER_PX, 0.0, 0.0, POINTS_PER_PX, 0.0, 0.0),
-                (1.0, 0.0, 0.0, -1.0, 0.0, height),
-            )
+            base = pikepdf.Matrix(
+                POINTS_PER_PX, 0, 0, POINTS_PER_PX, 0, 0
+            ) @ pikepdf.Matrix(1, 0, 0, -1, 0, height)
             self.texts.append(_LayerPageReader(page, base).texts)
             self.resources.append(self._renamed_resources(page.obj.Resources))
         self.fonts: dict[tuple[int, int], FontCutter] = {}

@@ -1,8 +1,8 @@
-"""PDF rendering: the only module that imports WeasyPrint.
+"""PDF layout: the only module that imports WeasyPrint.
 
 Many documents that differ in a few lines (certificates of one activity) are made
 from one *sheet*: the shared page, laid out once with empty slots. Each document's
-own lines are laid out by WeasyPrint in bulk, then pdf_compose (pikepdf) puts each
+own lines are laid out by WeasyPrint in bulk, then compose.py (pikepdf) puts each
 one's text over a copy of the sheet and joins the two structure trees, so every PDF
 is tagged and carries nothing of any other document (docs/decisions/0007).
 WeasyPrint's cost is per laid-out box and page, so this is many times faster than
@@ -15,8 +15,12 @@ renderer fetch a URL or read a local file.
 """
 
 import gc
+import hashlib
 import io
+import json
 import logging
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -31,7 +35,7 @@ from PIL import Image
 from weasyprint import CSS, HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from certificates.pdf_compose import FillLayer, Placement, PreparedSheet
+from certificates.pdf.compose import FillLayer, Placement, PreparedSheet
 
 logger = logging.getLogger(__name__)
 
@@ -70,6 +74,17 @@ class PageOverflow(ValueError):
     """A certificate did not fit on exactly one page."""
 
 
+class CompositionFailed(Exception):
+    """The compositor could not make this PDF; yielded, not raised, in its place."""
+
+    @classmethod
+    def because(cls, error: Exception) -> "CompositionFailed":
+        logger.exception("Composing a certificate failed", exc_info=error)
+        failure = cls(f"{type(error).__name__}: {error}")
+        failure.__cause__ = error
+        return failure
+
+
 def _safe_relative(path: str) -> str:
     parts = PurePosixPath(path).parts
     if not parts or any(part in ("..", "") or "\\" in part for part in parts):
@@ -89,15 +104,18 @@ class AssetFetcher(URLFetcher):
     def __init__(self, generated: dict[str, bytes] | None = None):
         super().__init__(allowed_protocols=["https"], allow_redirects=False)
         self.generated = generated if generated is not None else {}
+        # SHA-256 of each static or media file read, by URL (see cached_sheet).
+        self.read: dict[str, str] = {}
 
     def fetch(self, url, headers=None):
         try:
-            return URLFetcherResponse(
-                url, self._read(url), {"Content-Type": self._content_type(url)}
-            )
+            data = self._read(url)
         except AssetRefused:
             logger.warning("PDF renderer refused to fetch %.200s", url)
             raise
+        if not url.startswith(GENERATED_PREFIX):
+            self.read[url] = hashlib.sha256(data).hexdigest()
+        return URLFetcherResponse(url, data, {"Content-Type": self._content_type(url)})
 
     @staticmethod
     def _content_type(url: str) -> str:
@@ -158,11 +176,15 @@ def qr_png(data: str) -> bytes:
     return buffer.getvalue()
 
 
-def document_html(*, bodies: Iterable[str], title: str, lang: str = "en") -> str:
+def document_html(
+    *, bodies: Iterable[str], title: str, lang: str = "en", author: str = ""
+) -> str:
     """Wrap already-escaped body fragments in one HTML document."""
+    meta = f'<meta name="author" content="{escape(author)}">' if author else ""
     return (
         f'<!DOCTYPE html><html lang="{escape(lang)}"><head><meta charset="utf-8">'
-        f"<title>{escape(title)}</title></head><body>{''.join(bodies)}</body></html>"
+        f"{meta}<title>{escape(title)}</title></head>"
+        f"<body>{''.join(bodies)}</body></html>"
     )
 
 
@@ -189,6 +211,8 @@ class Sheet:
 
     pdf: bytes
     text_slots: tuple[Slot, ...]
+    # (URL, SHA-256) of every static or media file the layout read.
+    assets: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -222,12 +246,14 @@ def render_sheet(
     generated: dict[str, bytes] | None = None,
 ) -> Sheet:
     """Lay out the parts shared by many documents once, leaving slots empty."""
-    css = CSS(string=stylesheet, url_fetcher=AssetFetcher(), base_url=ASSET_ORIGIN)
+    css_fetcher = AssetFetcher()
+    css = CSS(string=stylesheet, url_fetcher=css_fetcher, base_url=ASSET_ORIGIN)
     generated = {**(generated or {}), "placeholder.png": _blank_png()}
+    fetcher = AssetFetcher(generated)
     document = HTML(
         string=document_html(bodies=[body], title="", lang=lang),
         base_url=ASSET_ORIGIN,
-        url_fetcher=AssetFetcher(generated),
+        url_fetcher=fetcher,
     ).render(stylesheets=[css], pdf_tags=True)
     if len(document.pages) != 1:
         raise PageOverflow(f"The sheet came out as {len(document.pages)} pages.")
@@ -235,7 +261,57 @@ def render_sheet(
     return Sheet(
         pdf=document.write_pdf(pdf_tags=True),
         text_slots=tuple(_slot(anchors, name) for name in text_slots),
+        assets=tuple(sorted({**css_fetcher.read, **fetcher.read}.items())),
     )
+
+
+SHEET_CACHE_SIZE = 16
+_sheets: OrderedDict[str, Sheet] = OrderedDict()
+_sheets_lock = threading.Lock()
+
+
+def cached_sheet(
+    *, body: str, stylesheet: str, text_slots: Sequence[str], lang: str = "en"
+) -> Sheet:
+    """`render_sheet`, remembered: single certificates of one activity, and the
+    chunks of a run, lay its sheet out once per process.
+
+    Keyed by a digest of everything laid out (body, stylesheet, slots, language),
+    so any change to what the sheet prints makes a new entry; an entry is used
+    again only while every file it read (logo, signature, static files) still has
+    the same content. At most SHEET_CACHE_SIZE sheets, the least recently used
+    dropped first. Shared by threads: a Sheet is immutable, the lock guards the
+    dict only, and two threads missing at once both lay out the same sheet."""
+    key = hashlib.sha256(
+        json.dumps([body, stylesheet, list(text_slots), lang]).encode()
+    ).hexdigest()
+    with _sheets_lock:
+        sheet = _sheets.get(key)
+        if sheet is not None:
+            _sheets.move_to_end(key)
+    if sheet is not None and _assets_unchanged(sheet):
+        return sheet
+    sheet = render_sheet(
+        body=body, stylesheet=stylesheet, text_slots=text_slots, lang=lang
+    )
+    with _sheets_lock:
+        _sheets[key] = sheet
+        _sheets.move_to_end(key)
+        while len(_sheets) > SHEET_CACHE_SIZE:
+            _sheets.popitem(last=False)
+    return sheet
+
+
+def _assets_unchanged(sheet: Sheet) -> bool:
+    fetcher = AssetFetcher()
+    for url, digest in sheet.assets:
+        try:
+            fetcher.fetch(url)
+        except AssetRefused:
+            return False
+        if fetcher.read[url] != digest:
+            return False
+    return True
 
 
 def render_filled_sheets(
@@ -246,18 +322,26 @@ def render_filled_sheets(
     author: str,
     lang: str = "en",
     chunk_size: int = DEFAULT_CHUNK_SIZE,
-) -> Iterator[bytes | PageOverflow]:
+) -> Iterator[bytes | PageOverflow | CompositionFailed]:
     """One tagged one-page PDF per filling, in order: the sheet with the filling's
     text in its slots and its QR code in place of the placeholder image. A filling
     whose text does not fit a slot yields a PageOverflow instead, so one long name
-    does not stop the others.
+    does not stop the others; one the compositor fails on, for any reason (the
+    sheet breaks a designer's rule, a WeasyPrint release writes what compose.py
+    does not expect, a pikepdf error), yields a CompositionFailed, for the caller
+    to lay that one out whole (`render_one_page`).
 
     A chunk of fillings is laid out as one WeasyPrint document of tall pages, a
     band of slots per filling (WeasyPrint's cost is mostly per page and box, so
-    dozens of bands share a page), and written once; pdf_compose then cuts each
+    dozens of bands share a page), and written once; compose.py then cuts each
     band out and puts it over a copy of the sheet.
     """
-    prepared = PreparedSheet(sheet.pdf, len(sheet.text_slots))
+    try:
+        prepared = PreparedSheet(sheet.pdf, len(sheet.text_slots))
+    except Exception as error:  # noqa: BLE001 - any failure: the slow path takes over
+        failure = CompositionFailed.because(error)
+        yield from (failure for _filling in fillings)
+        return
     css = CSS(
         string=stylesheet + _fill_layer_css(sheet),
         url_fetcher=AssetFetcher(),
@@ -265,34 +349,51 @@ def render_filled_sheets(
     )
     for start in range(0, len(fillings), chunk_size):
         chunk = fillings[start : start + chunk_size]
-        document = HTML(
-            string=document_html(
-                bodies=(_fill_layer_band(sheet, filling) for filling in chunk),
-                title="",
-                lang=lang,
-            ),
-            base_url=ASSET_ORIGIN,
-            url_fetcher=AssetFetcher(),
-        ).render(stylesheets=[css], pdf_tags=True)
-        placements = _placements(sheet, document.pages, len(chunk))
-        layer = FillLayer(
-            document.write_pdf(pdf_tags=True),
-            [None if isinstance(p, PageOverflow) else p for p in placements],
-        )
+        try:
+            placements, layer = _fill_layer(sheet, chunk, css=css, lang=lang)
+        except Exception as error:  # noqa: BLE001 - any failure: the slow path
+            failure = CompositionFailed.because(error)
+            yield from (failure for _filling in chunk)
+            continue
         for index, (filling, placement) in enumerate(
             zip(chunk, placements, strict=True)
         ):
             if isinstance(placement, PageOverflow):
                 yield placement
                 continue
-            yield prepared.compose(
-                layer,
-                index,
-                qr_data=filling.qr_data,
-                title=filling.title,
-                author=author,
-                lang=lang,
-            )
+            try:
+                composed = prepared.compose(
+                    layer,
+                    index,
+                    qr_data=filling.qr_data,
+                    title=filling.title,
+                    author=author,
+                    lang=lang,
+                )
+            except Exception as error:  # noqa: BLE001 - any failure: the slow path
+                composed = CompositionFailed.because(error)
+            yield composed
+
+
+def _fill_layer(
+    sheet: Sheet, chunk: Sequence[Filling], *, css: CSS, lang: str
+) -> tuple[list[Placement | PageOverflow], FillLayer]:
+    """A chunk's fillings laid out as one document, and where each band landed."""
+    document = HTML(
+        string=document_html(
+            bodies=(_fill_layer_band(sheet, filling) for filling in chunk),
+            title="",
+            lang=lang,
+        ),
+        base_url=ASSET_ORIGIN,
+        url_fetcher=AssetFetcher(),
+    ).render(stylesheets=[css], pdf_tags=True)
+    placements = _placements(sheet, document.pages, len(chunk))
+    layer = FillLayer(
+        document.write_pdf(pdf_tags=True),
+        [None if isinstance(p, PageOverflow) else p for p in placements],
+    )
+    return placements, layer
 
 
 @contextmanager
@@ -389,4 +490,26 @@ def render_pdf(
         base_url=ASSET_ORIGIN,
         url_fetcher=AssetFetcher(generated),
     ).render(stylesheets=[css], pdf_tags=True)
+    return document.write_pdf(pdf_tags=True)
+
+
+def render_one_page(
+    *,
+    body: str,
+    title: str,
+    author: str,
+    stylesheet: str,
+    lang: str = "en",
+    generated: dict[str, bytes] | None = None,
+) -> bytes:
+    """Lay out one whole one-page document (a certificate on the slow path), or
+    PageOverflow if it does not fit on one page."""
+    css = CSS(string=stylesheet, url_fetcher=AssetFetcher(), base_url=ASSET_ORIGIN)
+    document = HTML(
+        string=document_html(bodies=[body], title=title, lang=lang, author=author),
+        base_url=ASSET_ORIGIN,
+        url_fetcher=AssetFetcher(generated),
+    ).render(stylesheets=[css], pdf_tags=True)
+    if len(document.pages) != 1:
+        raise PageOverflow(f"The certificate came out as {len(document.pages)} pages.")
     return document.write_pdf(pdf_tags=True)

@@ -1,4 +1,4 @@
-"""Fonts cut down to one learner's glyphs, for certificates/pdf_compose.py.
+"""Fonts cut down to one learner's glyphs, for certificates/pdf/compose.py.
 
 WeasyPrint subsets each font once per document, and the fill layer is one document
 for a whole chunk of learners, so its fonts hold every learner's characters: the
