@@ -10,7 +10,7 @@ certificates imports this package only, never its modules (import-linter).
 
 A certificate the compositor fails on is laid out whole instead and says so
 (`RenderedCertificate.composition_failure`), so issuing never stops on it
-(docs/decisions/0007, 0024).
+(docs/decisions/0007, 0026).
 """
 
 from certificates.pdf.documents import (

@@ -188,7 +188,7 @@ def render_certificates(
     Consecutive items that share everything but the learner's own lines share one
     sheet, so callers sort by `sheet_order` to lay each sheet out only once. A
     certificate the compositor fails on, for whatever reason, is laid out whole
-    instead and says so (docs/decisions/0024), so issuing never stops on it.
+    instead and says so (docs/decisions/0026), so issuing never stops on it.
     """
     stylesheet = certificate_stylesheet(template)
     for _key, group in groupby(items, key=lambda item: sheet_order(item[0])):

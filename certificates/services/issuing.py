@@ -90,7 +90,7 @@ class IssuingOutcome:
     # (claim, reason for people, Fix kind)
     refused: list[tuple[object, str, str]] = field(default_factory=list)
     # Issued certificates the compositor failed on, laid out whole instead, each
-    # with the compositor's error (certificates.pdf, docs/decisions/0024).
+    # with the compositor's error (certificates.pdf, docs/decisions/0026).
     rendered_whole: list[tuple[Certificate, str]] = field(default_factory=list)
 
 
