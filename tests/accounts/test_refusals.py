@@ -28,6 +28,9 @@ NOT_REFUSALS = {
     # The certificate's text does not fit its box; issuing turns it into a
     # refusal with a sentence (IssuingRefused, Fix.TEMPLATE).
     "PageOverflow",
+    # The compositor failed on one certificate; issuing lays it out whole instead
+    # and the run names it (docs/decisions/0026). Nobody is refused.
+    "CompositionFailed",
     # A malformed Jitsi event-sync body; the webhook answers "malformed event".
     "BadEvent",
 }
