@@ -83,15 +83,37 @@ class CertificateStateError(Refusal):
     status = 409
 
 
+@dataclass(frozen=True)
+class ToIssue:
+    """A claim that passed every check, with what its certificate will print."""
+
+    claim: CreditClaim
+    snapshot: CertificateSnapshot
+    code: str
+
+
+@dataclass(frozen=True)
+class Refused:
+    claim: CreditClaim
+    reason: str  # a full sentence for people
+    fix: str  # a Fix kind: what the coordinator can do about it
+
+
+@dataclass(frozen=True)
+class RenderedWhole:
+    """An issued certificate the compositor failed on, laid out whole instead
+    (certificates.pdf, docs/decisions/0026)."""
+
+    certificate: Certificate
+    failure: str  # the compositor's error
+
+
 @dataclass
 class IssuingOutcome:
     issued: list[Certificate] = field(default_factory=list)
     existing: list[Certificate] = field(default_factory=list)
-    # (claim, reason for people, Fix kind)
-    refused: list[tuple[object, str, str]] = field(default_factory=list)
-    # Issued certificates the compositor failed on, laid out whole instead, each
-    # with the compositor's error (certificates.pdf, docs/decisions/0026).
-    rendered_whole: list[tuple[Certificate, str]] = field(default_factory=list)
+    refused: list[Refused] = field(default_factory=list)
+    rendered_whole: list[RenderedWhole] = field(default_factory=list)
 
 
 def default_template() -> CertificateTemplate:
@@ -112,9 +134,9 @@ def _digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _refuse(claim, reason: str, fix: str) -> tuple[object, str, str]:
+def _refuse(claim, reason: str, fix: str) -> Refused:
     logger.warning("Certificate not issued for claim %s: %s", claim.uuid, reason)
-    return claim, reason, fix
+    return Refused(claim=claim, reason=reason, fix=fix)
 
 
 def _existing_valid(*, learner_id, activity_id, credit_type) -> Certificate | None:
@@ -151,11 +173,9 @@ def _completion_refusal(claim) -> str | None:
 
 
 def _unsaved_certificate(
-    *,
-    claim,
-    snapshot: CertificateSnapshot,
-    code: str,
+    item: ToIssue,
     data: bytes,
+    *,
     template: CertificateTemplate,
     issued_by,
     supersedes: Certificate | None = None,
@@ -164,9 +184,10 @@ def _unsaved_certificate(
 ) -> Certificate:
     """A certificate row ready to insert, its PDF already in storage (its name
     starting with `pdf_prefix`, see IssuingChunk)."""
+    claim, snapshot = item.claim, item.snapshot
     enrolment = claim.enrolment
     certificate = Certificate(
-        code=code,
+        code=item.code,
         learner_id=enrolment.learner_id,
         claim=claim,
         activity_id=enrolment.activity_id,
@@ -204,12 +225,11 @@ def store_certificate(
     pdf_prefix: str = "",
 ) -> Certificate | None:
     """Save one rendered certificate; None when another issuer got there first."""
+    item = ToIssue(claim=claim, snapshot=snapshot, code=code)
     for _attempt in range(3):
         certificate = _unsaved_certificate(
-            claim=claim,
-            snapshot=snapshot,
-            code=code,
-            data=data,
+            item,
+            data,
             template=template,
             issued_by=issued_by,
             supersedes=supersedes,
@@ -254,23 +274,25 @@ def _free_status_indexes(count: int) -> list[int]:
 
 
 def _store_batch(
-    batch: list[tuple], *, template: CertificateTemplate, issued_by, pdf_prefix: str
+    batch: list[tuple[ToIssue, bytes]],
+    *,
+    template: CertificateTemplate,
+    issued_by,
+    pdf_prefix: str,
 ) -> list[Certificate | None]:
     """Insert a batch of rendered certificates in one statement; if anything
     clashes (another issuer got there first), fall back to one at a time, which
     sorts out each clash."""
     certificates = [
         _unsaved_certificate(
-            claim=claim,
-            snapshot=snapshot,
-            code=code,
-            data=data,
+            item,
+            data,
             template=template,
             issued_by=issued_by,
             status_list_index=index,
             pdf_prefix=pdf_prefix,
         )
-        for ((claim, snapshot, code), data), index in zip(
+        for (item, data), index in zip(
             batch, _free_status_indexes(len(batch)), strict=True
         )
     ]
@@ -282,15 +304,15 @@ def _store_batch(
             certificate.pdf.storage.delete(certificate.pdf.name)
     return [
         store_certificate(
-            claim=claim,
-            snapshot=snapshot,
-            code=code,
+            claim=item.claim,
+            snapshot=item.snapshot,
+            code=item.code,
             data=data,
             template=template,
             issued_by=issued_by,
             pdf_prefix=pdf_prefix,
         )
-        for (claim, snapshot, code), data in batch
+        for item, data in batch
     ]
 
 
@@ -303,7 +325,7 @@ def queue_email_sweep() -> None:
 
 
 def _store_rendered(
-    batch: list[tuple[tuple, RenderedCertificate | PageOverflow]],
+    batch: list[tuple[ToIssue, RenderedCertificate | PageOverflow]],
     outcome: IssuingOutcome,
     *,
     template,
@@ -311,37 +333,39 @@ def _store_rendered(
     pdf_prefix,
 ) -> None:
     printable, failures = [], []
-    for (claim, snapshot, code), rendered in batch:
+    for item, rendered in batch:
         if isinstance(rendered, PageOverflow):
             outcome.refused.append(
                 _refuse(
-                    claim,
+                    item.claim,
                     _("The certificate's text does not fit on its page: %(detail)s")
                     % {"detail": rendered},
                     Fix.TEMPLATE,
                 )
             )
         else:
-            printable.append(((claim, snapshot, code), rendered.data))
+            printable.append((item, rendered.data))
             failures.append(rendered.composition_failure)
     stored = _store_batch(
         printable, template=template, issued_by=issued_by, pdf_prefix=pdf_prefix
     )
-    for ((claim, _snapshot, _code), _data), failure, certificate in zip(
+    for (item, _data), failure, certificate in zip(
         printable, failures, stored, strict=True
     ):
         if certificate is None:
             outcome.existing.append(
                 _existing_valid(
-                    learner_id=claim.enrolment.learner_id,
-                    activity_id=claim.enrolment.activity_id,
-                    credit_type=claim.credit_type,
+                    learner_id=item.claim.enrolment.learner_id,
+                    activity_id=item.claim.enrolment.activity_id,
+                    credit_type=item.claim.credit_type,
                 )
             )
             continue
         outcome.issued.append(certificate)
         if failure:
-            outcome.rendered_whole.append((certificate, failure))
+            outcome.rendered_whole.append(
+                RenderedWhole(certificate=certificate, failure=failure)
+            )
 
 
 def issue_certificates(
@@ -400,13 +424,13 @@ def issue_certificates(
                 _refuse(claim, " ".join(item.reason for item in missing), fix)
             )
             continue
-        to_render.append((claim, snapshot, new_code()))
-    to_render.sort(key=lambda item: sheet_order(item[1]))
+        to_render.append(ToIssue(claim=claim, snapshot=snapshot, code=new_code()))
+    to_render.sort(key=lambda item: sheet_order(item.snapshot))
     with fewer_full_collections():
         rendered = zip(
             to_render,
             render_certificates(
-                [(snapshot, code) for _claim, snapshot, code in to_render],
+                [(item.snapshot, item.code) for item in to_render],
                 template=template,
             ),
             strict=True,
@@ -428,7 +452,7 @@ def issue_certificate(*, claim, issued_by=None) -> Certificate:
     """Issue (or return the existing) certificate for one claim, or IssuingRefused."""
     outcome = issue_certificates(claims=[claim], issued_by=issued_by)
     if outcome.refused:
-        raise IssuingRefused(outcome.refused[0][1])
+        raise IssuingRefused(outcome.refused[0].reason)
     return (outcome.issued or outcome.existing)[0]
 
 
@@ -536,26 +560,26 @@ def _delete_unrecorded_pdfs(*, prefix: str) -> None:
 def _refusal_entries(outcome: IssuingOutcome) -> list[dict]:
     return [
         {
-            "claim": str(claim.uuid),
-            "enrolment": str(claim.enrolment.uuid),
-            "learner": str(claim.enrolment.learner),
-            "learner_email": claim.enrolment.learner.email,
-            "reason": reason,
-            "fix": fix,
+            "claim": str(refused.claim.uuid),
+            "enrolment": str(refused.claim.enrolment.uuid),
+            "learner": str(refused.claim.enrolment.learner),
+            "learner_email": refused.claim.enrolment.learner.email,
+            "reason": refused.reason,
+            "fix": refused.fix,
         }
-        for claim, reason, fix in outcome.refused
+        for refused in outcome.refused
     ]
 
 
 def _rendered_whole_entries(outcome: IssuingOutcome) -> list[dict]:
     return [
         {
-            "claim": str(certificate.claim.uuid),
-            "learner": str(certificate.claim.enrolment.learner),
-            "code": certificate.code,
-            "failure": failure,
+            "claim": str(whole.certificate.claim.uuid),
+            "learner": str(whole.certificate.claim.enrolment.learner),
+            "code": whole.certificate.code,
+            "failure": whole.failure,
         }
-        for certificate, failure in outcome.rendered_whole
+        for whole in outcome.rendered_whole
     ]
 
 

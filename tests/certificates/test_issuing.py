@@ -357,10 +357,10 @@ def test_a_sheet_the_compositor_refuses_still_gives_every_certificate(
     with caplog.at_level(logging.WARNING, logger="certificates"):
         outcome = services.issue_certificates(claims=[claim(p) for p in learners])
     assert len(outcome.issued) == 2
-    assert sorted(c.code for c, _failure in outcome.rendered_whole) == sorted(
+    assert sorted(whole.certificate.code for whole in outcome.rendered_whole) == sorted(
         c.code for c in outcome.issued
     )
-    assert {failure for _c, failure in outcome.rendered_whole} == {
+    assert {whole.failure for whole in outcome.rendered_whole} == {
         "ValueError: The sheet has 4 empty blocks for 3 text slots."
     }
     for certificate in outcome.issued:
