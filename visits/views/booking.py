@@ -155,9 +155,9 @@ def _parse_slot(value: str):
 
 @login_required
 def book(request):
+    """Two steps on one page: choose the kind of visit, then one of its times."""
     visit_types = VisitType.objects.filter(is_active=True)
-    error = ""
-    status = 200
+    chosen = remembered_booking_type(request, visit_types)
     if request.method == "POST" and "visit_type" in request.POST:
         # Step one: the kind of visit, kept in the session (never in the URL).
         picker = VisitTypeChoiceForm(request.POST)
@@ -165,38 +165,51 @@ def book(request):
             remember_booking_type(request, picker.cleaned_data["visit_type"])
             return redirect("visits:book")
         error = _("Please choose one of the kinds of visit.")
-        status = 400
-    chosen = remembered_booking_type(request, visit_types)
+        return _booking_page(
+            request, visit_types, chosen=chosen, error=error, status=400
+        )
     form = BookingForm(request.POST if "slot" in request.POST else None)
-    if request.method == "POST" and not error:
-        if chosen and form.is_valid():
-            try:
-                clinician, start = _parse_slot(form.cleaned_data["slot"])
-                visit = book_visit(
-                    patient=request.user,
-                    clinician=clinician,
-                    visit_type=chosen,
-                    start=start,
-                    reason=form.cleaned_data["reason"],
-                )
-            except VisitsError as exc:
-                error = exc.message
-            else:
-                authorize(
-                    request,
-                    patient=visit.patient,
-                    what="visit",
-                    accept=PATIENT_ONLY,
-                    obj=visit,
-                    write=True,
-                )
-                messages.success(
-                    request, _("Your visit is booked. We sent you an email.")
-                )
-                return redirect("visits:intake", visit.uuid)
+    if request.method != "POST":
+        return _booking_page(request, visit_types, chosen=chosen, form=form)
+    if not (chosen and form.is_valid()):
+        error = _("Please choose a kind of visit and one of the times offered.")
+    else:
+        try:
+            visit = _book_slot(request, chosen, form.cleaned_data)
+        except VisitsError as exc:
+            error = exc.message
         else:
-            error = _("Please choose a kind of visit and one of the times offered.")
-        status = 409
+            messages.success(request, _("Your visit is booked. We sent you an email."))
+            return redirect("visits:intake", visit.uuid)
+    return _booking_page(
+        request, visit_types, chosen=chosen, form=form, error=error, status=409
+    )
+
+
+def _book_slot(request, visit_type: VisitType, cleaned: dict) -> Visit:
+    """Book the chosen slot for the signed-in patient (the write is audited)."""
+    clinician, start = _parse_slot(cleaned["slot"])
+    visit = book_visit(
+        patient=request.user,
+        clinician=clinician,
+        visit_type=visit_type,
+        start=start,
+        reason=cleaned["reason"],
+    )
+    authorize(
+        request,
+        patient=visit.patient,
+        what="visit",
+        accept=PATIENT_ONLY,
+        obj=visit,
+        write=True,
+    )
+    return visit
+
+
+def _booking_page(
+    request, visit_types, *, chosen=None, form=None, error: str = "", status=200
+):
     return render(
         request,
         "visits/book.html",
@@ -204,7 +217,7 @@ def book(request):
             "visit_types": visit_types,
             "chosen": chosen,
             "slots": _slot_choices(request, chosen) if chosen else [],
-            "form": form,
+            "form": form or BookingForm(),
             "error": error,
         },
         status=status,
