@@ -5,8 +5,8 @@ knows about the apps above accounts.
 
 This is also accounts' one door: other apps import accounts from here (and the
 models from accounts.models) only, so the shared helpers they use (roles, times
-in a person's zone, refusing untrusted input, CSV, calendar mail, leaving) are
-re-exported below.
+in a person's zone, refusing untrusted input, CSV, calendar mail, leaving, the
+staff screens' permission check) are re-exported below.
 """
 
 from collections.abc import Iterable
@@ -32,6 +32,7 @@ from accounts.local_time import (
     zone_of,
 )
 from accounts.models import DirectoryGroupRole, UsedSingleSignOnAssertion, User
+from accounts.permissions import require_permission
 from accounts.roles import ROLE_PERMISSIONS, STAFF_ROLES, Role
 from accounts.stream_blocks import StreamBlock
 from accounts.untrusted_input import BodyRefused, parse_csv, parse_json, request_json
@@ -68,6 +69,7 @@ __all__ = [
     "parse_json",
     "person_deactivated",
     "request_json",
+    "require_permission",
     "validate_time_zone",
     "write_csv",
     "zone_of",

@@ -98,8 +98,8 @@ INSTALLED_APPS = [
     # Queue and the mail outbox
     "django_q",
     "post_office",
-    # Django
-    "django.contrib.admin",
+    # Django; the admin is superusers' low-level repair tool (accounts.permissions)
+    "accounts.apps.RepairAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -1,41 +1,24 @@
 """Coordinators' pages (behind TOTP): find and revoke certificates, decide name
 corrections, issue certificates for an activity in bulk and watch the progress."""
 
-from functools import wraps
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.http import Http404, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
+from accounts.services import require_permission
 from certificates import services
 from certificates.forms import DecisionForm, RevokeForm, VerifyCodeForm
 from certificates.models import Certificate, IssuingRun, NameCorrection
 from courses.models import ActivityPage, CreditClaim
 
 
-def require_perm(perm: str):
-    """Signed in and holding `perm`, else the same 404 as for a missing object."""
-
-    def decorator(view):
-        @wraps(view)
-        @login_required
-        def wrapped(request, *args, **kwargs):
-            if not request.user.has_perm(perm):
-                raise Http404
-            return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorator
-
-
-@require_perm("certificates.view_certificate")
+@require_permission("certificates.view_certificate")
 def index(request):
     form = VerifyCodeForm(request.GET or None)
     certificate = None
@@ -58,7 +41,7 @@ def index(request):
     )
 
 
-@require_perm("certificates.revoke_certificate")
+@require_permission("certificates.revoke_certificate")
 @require_http_methods(["GET", "POST"])
 def revoke(request, uuid):
     certificate = get_object_or_404(Certificate, uuid=uuid)
@@ -85,7 +68,7 @@ def revoke(request, uuid):
     )
 
 
-@require_perm("certificates.change_namecorrection")
+@require_permission("certificates.change_namecorrection")
 @require_http_methods(["GET", "POST"])
 def decide_correction(request, uuid):
     correction = get_object_or_404(
@@ -121,7 +104,7 @@ def decide_correction(request, uuid):
     )
 
 
-@require_perm("certificates.issue_certificates")
+@require_permission("certificates.issue_certificates")
 @require_http_methods(["GET", "POST"])
 def issue_for_activity(request, uuid):
     activity = get_object_or_404(ActivityPage, uuid=uuid)
@@ -183,7 +166,7 @@ def _run_summary(issuing_run: IssuingRun) -> str:
     ) % vars(issuing_run)
 
 
-@require_perm("certificates.issue_certificates")
+@require_permission("certificates.issue_certificates")
 def run(request, uuid):
     issuing_run = get_object_or_404(
         IssuingRun.objects.select_related("activity"), uuid=uuid
@@ -213,7 +196,7 @@ def run(request, uuid):
     )
 
 
-@require_perm("certificates.issue_certificates")
+@require_permission("certificates.issue_certificates")
 def run_json(request, uuid):
     issuing_run = get_object_or_404(IssuingRun, uuid=uuid)
     return JsonResponse(
