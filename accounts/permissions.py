@@ -14,6 +14,12 @@ sign-in page by Wagtail before this check runs. Wagtail's own views (page editor
 snippets, ModelViewSets) keep Wagtail's checks. visits keeps its access policy
 (visits/access.py), which audits every refusal of a look at PHI; it answers 404 too.
 
+Staff model screens are Wagtail ModelViewSets, which check the model's own
+permissions ("app_label.view_model", "add_", "change_", "delete_").
+`ActionsPermissionPolicy` narrows that to the actions a screen offers at all, for
+everyone, superusers too: records that only services change (certificates) are
+listed and inspected, never edited; a consent version is published, never edited.
+
 The Django admin is the superusers' low-level repair tool: every staff job has its
 screen in the Wagtail admin. `RepairAdminSite` lets in active superusers only and
 answers everyone else as above.
@@ -26,6 +32,7 @@ from allauth.account.decorators import secure_admin_login
 from django.contrib.admin import AdminSite
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
+from wagtail.permission_policies.base import ModelPermissionPolicy
 
 View = Callable[..., HttpResponse]
 
@@ -47,6 +54,26 @@ def require_permission(permission: str) -> Callable[[View], View]:
         return guarded
 
     return decorator
+
+
+VIEW_ONLY = frozenset({"view"})
+
+
+class ActionsPermissionPolicy(ModelPermissionPolicy):
+    """The model's permissions, limited to `actions` ("view", "add", "change",
+    "delete"). Register it with wagtail.permissions.register_permission_policy."""
+
+    def __init__(self, model, *, actions: frozenset[str]):
+        super().__init__(model)
+        self.actions = actions
+
+    def user_has_permission(self, user, action: str) -> bool:
+        return action in self.actions and super().user_has_permission(user, action)
+
+    def users_with_any_permission(self, actions):
+        return super().users_with_any_permission(
+            [action for action in actions if action in self.actions]
+        )
 
 
 class RepairAdminSite(AdminSite):

@@ -32,7 +32,7 @@ from accounts.local_time import (
     zone_of,
 )
 from accounts.models import DirectoryGroupRole, UsedSingleSignOnAssertion, User
-from accounts.permissions import require_permission
+from accounts.permissions import VIEW_ONLY, ActionsPermissionPolicy, require_permission
 from accounts.roles import ROLE_PERMISSIONS, STAFF_ROLES, Role
 from accounts.stream_blocks import StreamBlock
 from accounts.untrusted_input import BodyRefused, parse_csv, parse_json, request_json
@@ -50,6 +50,8 @@ __all__ = [
     # Shared helpers, re-exported for other apps
     "DATE_FORMAT",
     "ROLE_PERMISSIONS",
+    "VIEW_ONLY",
+    "ActionsPermissionPolicy",
     "STAFF_ROLES",
     "BodyRefused",
     "ClosedDoor",

@@ -115,7 +115,11 @@ def test_each_screen_answers_as_documented(client, world, editor, name):
     assert client.get(url).status_code == 200
 
 
-DJANGO_ADMIN = ["/django-admin/", "/django-admin/login/", "/django-admin/accounts/user/"]
+DJANGO_ADMIN = [
+    "/django-admin/",
+    "/django-admin/login/",
+    "/django-admin/accounts/user/",
+]
 
 
 @pytest.mark.parametrize("url", DJANGO_ADMIN)
