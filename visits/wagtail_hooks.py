@@ -16,7 +16,8 @@ from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.permissions import register_permission_policy
 
-from accounts.services import VIEW_ONLY, ActionsPermissionPolicy
+from accounts.models import User
+from accounts.services import VIEW_ONLY, ActionsPermissionPolicy, Role
 from visits.models import (
     ClinicianProfile,
     ConsentDocument,
@@ -38,6 +39,18 @@ register_permission_policy(
     ClinicianProfile,
     ActionsPermissionPolicy(ClinicianProfile, actions=VIEW_ONLY | {"add", "change"}),
 )
+
+
+class ClinicianChoices:
+    """Hours and clinics belong to clinicians: only they are offered."""
+
+    def formfield_for_dbfield(self, db_field, **kwargs):
+        field = super().formfield_for_dbfield(db_field, **kwargs)
+        if db_field.name == "clinician":
+            field.queryset = User.objects.filter(
+                groups__name=Role.CLINICIAN, is_active=True
+            ).order_by("full_name", "username")
+        return field
 
 
 class VisitTypeViewSet(ModelViewSet):
@@ -90,7 +103,7 @@ class ConsentDocumentViewSet(ModelViewSet):
     copy_view_enabled = False
 
 
-class ClinicianProfileViewSet(ModelViewSet):
+class ClinicianProfileViewSet(ClinicianChoices, ModelViewSet):
     model = ClinicianProfile
     name = "clinician_profiles"
     url_prefix = "clinician-profiles"
@@ -103,7 +116,7 @@ class ClinicianProfileViewSet(ModelViewSet):
     copy_view_enabled = False
 
 
-class WeeklyHoursViewSet(ModelViewSet):
+class WeeklyHoursViewSet(ClinicianChoices, ModelViewSet):
     model = WeeklyHours
     name = "weekly_hours"
     url_prefix = "weekly-hours"
@@ -115,7 +128,7 @@ class WeeklyHoursViewSet(ModelViewSet):
     copy_view_enabled = False
 
 
-class ScheduleExceptionViewSet(ModelViewSet):
+class ScheduleExceptionViewSet(ClinicianChoices, ModelViewSet):
     model = ScheduleException
     name = "schedule_exceptions"
     url_prefix = "schedule-exceptions"

@@ -72,8 +72,12 @@ def test_a_visit_type_is_edited_but_never_deleted(client, clinic_admin):
     assert VisitType.objects.filter(pk=kind.pk).exists()
 
 
-def test_weekly_hours_are_added_here(client, clinic_admin, clinician):
+def test_weekly_hours_are_added_here(client, clinic_admin, clinician, patient):
     client.force_login(clinic_admin)
+    form = client.get(reverse("weekly_hours:add")).content.decode()
+    offered = form[form.index('name="clinician"') : form.index('name="weekday"')]
+    assert str(clinician) in offered
+    assert str(patient) not in offered  # only clinicians have hours
     answer = client.post(
         reverse("weekly_hours:add"),
         {
@@ -95,3 +99,49 @@ def test_other_staff_do_not_get_the_screens(client, editor, clinician):
     assert (refused.status_code, refused.url) == (302, "/admin/")
     client.force_login(clinician)  # no Wagtail admin at all
     assert client.get(reverse("visit_types:index")).status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        # Slots of no length would never end a day's list.
+        ("duration_minutes", "0", "greater than or equal to 5"),
+        ("intake_questions", '{"key": "pain"}', "intake questions as a list"),
+        (
+            "intake_questions",
+            '[{"key": "pain", "text": ""}]',
+            "intake questions as a list",
+        ),
+    ],
+)
+def test_a_visit_type_that_would_break_booking_is_refused(
+    client, clinic_admin, field, value, message
+):
+    client.force_login(clinic_admin)
+    data = {
+        "name": "Back pain",
+        "code": "back-pain",
+        "duration_minutes": "20",
+        "questionnaire": "",
+        "intake_questions": '[{"key": "pain", "text": "Where does it hurt?"}]',
+        "consent_text": "Consent.",
+        "eligibility_notes": "Adults.",
+        "is_active": "on",
+        field: value,
+    }
+    refused = client.post(reverse("visit_types:add"), data)
+    assert refused.status_code in (200, 400)
+    assert message in refused.content.decode()
+    assert not VisitType.objects.filter(code="back-pain").exists()
+
+
+def test_extra_hours_need_their_times(client, clinic_admin, clinician):
+    client.force_login(clinic_admin)
+    url = reverse("schedule_exceptions:add")
+    base = {"clinician": clinician.pk, "date": "2026-07-01", "kind": "extra"}
+    client.post(url, base)
+    client.post(url, {**base, "kind": "unavailable", "start_time": "09:00"})
+    client.post(url, {**base, "start_time": "12:00", "end_time": "09:00"})
+    assert not clinician.schedule_exceptions.exists()
+    client.post(url, {**base, "start_time": "09:00", "end_time": "12:00"})
+    assert clinician.schedule_exceptions.count() == 1
