@@ -1,10 +1,11 @@
 """Wagtail admin: certificate templates are snippets (registered on the model); an
-activity's page header and its "More" menu offer bulk issuing; the main menu links
-to the coordinators' certificate pages; "Certificate records" lists and inspects
-certificates, name corrections, issuing runs and transcripts, read-only for
+activity's page header and its "More" menu offer bulk issuing; the coordinators'
+pages (find and revoke, name corrections, bulk issuing runs) live at
+/admin/certificates/, linked from the main menu; "Certificate records" lists and
+inspects certificates, name corrections, issuing runs and transcripts, read-only for
 everyone (every change goes through the services, from the coordinators' pages)."""
 
-from django.urls import reverse
+from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
@@ -14,12 +15,23 @@ from wagtail.permissions import register_permission_policy
 
 from accounts.services import VIEW_ONLY, ActionsPermissionPolicy
 from certificates.models import Certificate, IssuingRun, NameCorrection, Transcript
+from certificates.urls import manage_urlpatterns
 from courses.models import ActivityPage
 
 for _model in (Certificate, NameCorrection, IssuingRun, Transcript):
     register_permission_policy(
         _model, ActionsPermissionPolicy(_model, actions=VIEW_ONLY)
     )
+
+
+@hooks.register("register_admin_urls")
+def register_coordinator_urls():
+    return [
+        path(
+            "certificates/",
+            include((manage_urlpatterns, "certificates_admin")),
+        )
+    ]
 
 
 @hooks.register("register_page_listing_more_buttons")
@@ -29,7 +41,7 @@ def issue_certificates_button(page, user, next_url=None):
     ):
         yield Button(
             _("Issue certificates"),
-            reverse("certificates:issue_for_activity", args=[page.specific.uuid]),
+            reverse("certificates_admin:issue_for_activity", args=[page.specific.uuid]),
             icon_name="doc-full",
             priority=90,
         )
@@ -43,7 +55,8 @@ def issue_certificates_header_button(page, user, view_name=None, next_url=None):
         yield Button(
             _("Issue certificates"),
             reverse(
-                "certificates:issue_for_activity", args=[page.specific_deferred.uuid]
+                "certificates_admin:issue_for_activity",
+                args=[page.specific_deferred.uuid],
             ),
             icon_name="doc-full",
             priority=10,
@@ -59,7 +72,7 @@ class CertificatesMenuItem(MenuItem):
 def certificates_menu_item():
     return CertificatesMenuItem(
         _("Certificates"),
-        reverse("certificates:manage"),
+        reverse("certificates_admin:manage"),
         icon_name="doc-full",
         order=650,
     )

@@ -99,7 +99,7 @@ def coordinator_panels(user) -> list[Panel]:
         items=[
             Link(
                 label=_("Bulk issuing for “%(title)s”") % {"title": run.activity.title},
-                url=reverse("certificates:run", args=[run.uuid]),
+                url=reverse("certificates_admin:run", args=[run.uuid]),
                 detail=_("%(done)d of %(total)d done, %(refused)d refused (%(status)s)")
                 % {
                     "done": run.done,
@@ -115,14 +115,16 @@ def coordinator_panels(user) -> list[Panel]:
             Link(
                 label=_("Name correction for %(code)s")
                 % {"code": correction.certificate.code},
-                url=reverse("certificates:decide_correction", args=[correction.uuid]),
+                url=reverse(
+                    "certificates_admin:decide_correction", args=[correction.uuid]
+                ),
                 detail=_("Waiting for your decision."),
                 when=correction.requested_at,
             )
             for correction in corrections
         ],
         empty=_("No bulk issuing runs and no name corrections are waiting."),
-        actions=[Link(_("Manage certificates"), reverse("certificates:manage"))],
+        actions=[Link(_("Manage certificates"), reverse("certificates_admin:manage"))],
     )
     return [activity_panel, issuing_panel]
 

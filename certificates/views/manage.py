@@ -1,5 +1,7 @@
-"""Coordinators' pages (behind TOTP): find and revoke certificates, decide name
-corrections, issue certificates for an activity in bulk and watch the progress."""
+"""Coordinators' pages in the Wagtail admin (/admin/certificates/, behind TOTP):
+find and revoke certificates, decide name corrections, issue certificates for an
+activity in bulk and watch the progress. Times are shown in the zone of the
+person's TeleCampus profile (Wagtail's admin switches to its own profile zone)."""
 
 from urllib.parse import urlencode
 
@@ -32,12 +34,14 @@ def index(request):
     return render(
         request,
         "certificates/manage/index.html",
-        {
-            "form": form,
-            "certificate": certificate,
-            "corrections": corrections,
-            "runs": IssuingRun.objects.select_related("activity")[:10],
-        },
+        _admin_page(
+            request,
+            _("Manage certificates"),
+            form=form,
+            certificate=certificate,
+            corrections=corrections,
+            runs=IssuingRun.objects.select_related("activity")[:10],
+        ),
     )
 
 
@@ -59,11 +63,16 @@ def revoke(request, uuid):
             messages.success(
                 request, _("Certificate %(code)s is revoked.") % {"code": certificate}
             )
-            return redirect("certificates:manage")
+            return redirect("certificates_admin:manage")
     return render(
         request,
         "certificates/manage/revoke.html",
-        {"certificate": certificate, "form": form},
+        _admin_page(
+            request,
+            _("Revoke certificate %(code)s") % {"code": certificate.code},
+            certificate=certificate,
+            form=form,
+        ),
         status=400 if form.is_bound and form.errors else 200,
     )
 
@@ -95,11 +104,16 @@ def decide_correction(request, uuid):
         except services.CertificateStateError as error:
             form.add_error(None, str(error))
         else:
-            return redirect("certificates:manage")
+            return redirect("certificates_admin:manage")
     return render(
         request,
         "certificates/manage/correction.html",
-        {"correction": correction, "form": form},
+        _admin_page(
+            request,
+            _("Name correction request"),
+            correction=correction,
+            form=form,
+        ),
         status=400 if form.is_bound and form.errors else 200,
     )
 
@@ -113,12 +127,28 @@ def issue_for_activity(request, uuid):
         run = services.start_issuing_run(
             activity=activity, claims=claims, requested_by=request.user
         )
-        return redirect("certificates:run", uuid=run.uuid)
+        return redirect("certificates_admin:run", uuid=run.uuid)
     return render(
         request,
         "certificates/manage/issue.html",
-        {"activity": activity, "claim_count": claims.count()},
+        _admin_page(
+            request,
+            _("Issue certificates for “%(title)s”") % {"title": activity.title},
+            activity=activity,
+            claim_count=claims.count(),
+        ),
     )
+
+
+def _admin_page(request, title: str, **context) -> dict:
+    """What wagtailadmin/generic/base.html reads for the header and the tab."""
+    return {
+        **context,
+        "page_title": title,
+        "header_title": title,
+        "header_icon": "doc-full",
+        "zone": request.user.time_zone,
+    }
 
 
 def _fix_link(issuing_run: IssuingRun, refusal: dict, revoked_codes: dict) -> dict:
@@ -134,7 +164,7 @@ def _fix_link(issuing_run: IssuingRun, refusal: dict, revoked_codes: dict) -> di
             }
         case services.Fix.REVOKED:
             code = revoked_codes.get(refusal["claim"], "")
-            url = f"{reverse('certificates:manage')}?{urlencode({'code': code})}"
+            url = f"{reverse('certificates_admin:manage')}?{urlencode({'code': code})}"
             label = _("See the revoked certificate %(code)s") % {"code": code}
         case services.Fix.LEARNER:
             subject = _("Please add your name to your TeleCampus profile")
@@ -185,14 +215,17 @@ def run(request, uuid):
     return render(
         request,
         "certificates/manage/run.html",
-        {
-            "run": issuing_run,
-            "summary": _run_summary(issuing_run),
-            "refusals": [
+        _admin_page(
+            request,
+            _("Issuing certificates for “%(title)s”")
+            % {"title": issuing_run.activity.title},
+            run=issuing_run,
+            summary=_run_summary(issuing_run),
+            refusals=[
                 _fix_link(issuing_run, refusal, revoked_codes)
                 for refusal in issuing_run.refusals
             ],
-        },
+        ),
     )
 
 

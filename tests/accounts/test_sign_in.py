@@ -75,7 +75,7 @@ def test_clinical_pages_need_totp_for_staff_too(client, db):
         "/visits/",
         "/meetings/",
         "/courses/",
-        "/certificates/manage/",
+        "/admin/certificates/",
         "/staff/",
     ]:
         response = client.get(prefix)

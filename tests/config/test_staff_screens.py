@@ -29,18 +29,27 @@ SCREENS = {
     "courses_report": ("courses.view_enrolment", Role.CME_COORDINATOR),
     "courses_pars": ("courses.view_enrolment", Role.CME_COORDINATOR),
     "courses_acknowledgements": ("courses.view_enrolment", Role.CME_COORDINATOR),
-    "certificates:manage": ("certificates.view_certificate", Role.CME_COORDINATOR),
-    "certificates:revoke": ("certificates.revoke_certificate", Role.CME_COORDINATOR),
-    "certificates:decide_correction": (
+    "certificates_admin:manage": (
+        "certificates.view_certificate",
+        Role.CME_COORDINATOR,
+    ),
+    "certificates_admin:revoke": (
+        "certificates.revoke_certificate",
+        Role.CME_COORDINATOR,
+    ),
+    "certificates_admin:decide_correction": (
         "certificates.change_namecorrection",
         Role.CME_COORDINATOR,
     ),
-    "certificates:issue_for_activity": (
+    "certificates_admin:issue_for_activity": (
         "certificates.issue_certificates",
         Role.CME_COORDINATOR,
     ),
-    "certificates:run": ("certificates.issue_certificates", Role.CME_COORDINATOR),
-    "certificates:run_json": ("certificates.issue_certificates", Role.CME_COORDINATOR),
+    "certificates_admin:run": ("certificates.issue_certificates", Role.CME_COORDINATOR),
+    "certificates_admin:run_json": (
+        "certificates.issue_certificates",
+        Role.CME_COORDINATOR,
+    ),
     "meetings:schedule": ("meetings.schedule_meeting", Role.MEETING_ADMINISTRATOR),
 }
 
@@ -87,11 +96,11 @@ def world(clinician, settings, tmp_path):
         "courses_report": [activity.uuid],
         "courses_pars": [activity.uuid],
         "courses_acknowledgements": [activity.uuid],
-        "certificates:revoke": [certificate.uuid],
-        "certificates:decide_correction": [correction.uuid],
-        "certificates:issue_for_activity": [activity.uuid],
-        "certificates:run": [run.uuid],
-        "certificates:run_json": [run.uuid],
+        "certificates_admin:revoke": [certificate.uuid],
+        "certificates_admin:decide_correction": [correction.uuid],
+        "certificates_admin:issue_for_activity": [activity.uuid],
+        "certificates_admin:run": [run.uuid],
+        "certificates_admin:run_json": [run.uuid],
     }
 
 

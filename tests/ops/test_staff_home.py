@@ -71,7 +71,7 @@ def test_the_coordinator_sees_activities_with_claims_waiting_and_issuing_runs(
     assert "Hypertension management in telehealth" in page
     assert "2 credit claims, 2 without a certificate" in page
     assert reverse("courses_report", args=[activity.uuid]) in page
-    assert reverse("certificates:run", args=[run.uuid]) in page
+    assert reverse("certificates_admin:run", args=[run.uuid]) in page
     assert "Bulk issuing for “Hypertension management in telehealth”" in page
     # Not another role's work.
     assert "Search the audit log" not in page
