@@ -84,6 +84,7 @@ class PublishConsentView(generic.CreateView):
     """The version number and the publishing time are the service's to give."""
 
     page_title = gettext_lazy("Publish a new version")
+    submit_button_label = gettext_lazy("Publish this version")
 
     def save_instance(self):
         return publish_consent(text=self.form.cleaned_data["text"])
