@@ -246,20 +246,15 @@ def content_panels(user) -> list[Panel]:
 
 
 def site_admin_panels(user) -> list[Panel]:
-    return [
-        Panel(
-            key="site",
-            title=_("Site administration"),
-            actions=[
-                Link(_("Open the admin"), reverse("wagtailadmin_home")),
-                Link(
-                    _("Directory groups and roles"),
-                    reverse("directory_group_roles:index"),
-                ),
-                Link(_("Repairs (Django admin)"), reverse("admin:index")),
-            ],
-        )
+    actions = [
+        Link(_("Open the admin"), reverse("wagtailadmin_home")),
+        Link(_("Directory groups and roles"), reverse("directory_group_roles:index")),
+        Link(_("Clinic set-up: visit types and hours"), reverse("visit_types:index")),
     ]
+    if user.is_superuser:
+        # The Django admin answers 404 to everyone else (accounts.permissions).
+        actions.append(Link(_("Repairs (Django admin)"), reverse("admin:index")))
+    return [Panel(key="site", title=_("Site administration"), actions=actions)]
 
 
 # The table: which panels each role sees, in this order on the page.
