@@ -1,3 +1,6 @@
+"""Django admin, superusers' low-level repair only (accounts.permissions): people
+are managed in the Wagtail admin (Users, Directory groups, Directory clients)."""
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _

@@ -1,4 +1,5 @@
 from django.apps import AppConfig, apps
+from django.contrib.admin import apps as admin_apps
 from django.db.models.signals import post_migrate
 
 
@@ -23,3 +24,11 @@ class AccountsConfig(AppConfig):
         post_migrate.connect(_sync_roles_after_migrate, dispatch_uid="accounts.roles")
         # Registers the sign-in receiver that applies directory groups (#14).
         from accounts import sso  # noqa: F401
+
+
+class RepairAdminConfig(admin_apps.AdminConfig):
+    """django.contrib.admin with the superusers-only site (accounts.permissions)."""
+
+    default_site = "accounts.permissions.RepairAdminSite"
+    # Listed by its path in INSTALLED_APPS; "accounts" means AccountsConfig.
+    default = False

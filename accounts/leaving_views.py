@@ -6,7 +6,6 @@ clinical work to reassign. Reached from the person's "More" menu in the Users
 listing (accounts/wagtail_hooks.py)."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
@@ -14,18 +13,14 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.leaving import deactivate_person, leaving_report
 from accounts.models import AccountEvent, User
+from accounts.permissions import require_permission
 
 PERMISSION = "accounts.deactivate_person"
 
 
-def _require_permission(request) -> None:
-    if not request.user.has_perm(PERMISSION):
-        raise PermissionDenied
-
-
+@require_permission(PERMISSION)
 @require_http_methods(["GET", "POST"])
 def deactivate(request, person_uuid):
-    _require_permission(request)
     person = get_object_or_404(User, uuid=person_uuid)
     if person.pk == request.user.pk:
         messages.error(request, _("You cannot deactivate your own account."))
@@ -45,8 +40,8 @@ def deactivate(request, person_uuid):
     )
 
 
+@require_permission(PERMISSION)
 def report(request, event_uuid):
-    _require_permission(request)
     event = get_object_or_404(
         AccountEvent, uuid=event_uuid, action=AccountEvent.Action.DEACTIVATED
     )

@@ -32,6 +32,26 @@ _MEETINGS_ADMIN = [
     "meetings.view_occurrence",
     "meetings.view_actionitem",
 ]
+# Clinic set-up in the Wagtail admin (visits/wagtail_hooks.py): configuration, no PHI.
+# Visit types are withdrawn, never deleted; consent versions are only ever added.
+_CLINIC_SET_UP = [
+    "visits.view_visittype",
+    "visits.add_visittype",
+    "visits.change_visittype",
+    "visits.view_consentdocument",
+    "visits.add_consentdocument",
+    "visits.view_clinicianprofile",
+    "visits.add_clinicianprofile",
+    "visits.change_clinicianprofile",
+    "visits.view_weeklyhours",
+    "visits.add_weeklyhours",
+    "visits.change_weeklyhours",
+    "visits.delete_weeklyhours",
+    "visits.view_scheduleexception",
+    "visits.add_scheduleexception",
+    "visits.change_scheduleexception",
+    "visits.delete_scheduleexception",
+]
 # Coordinators issue, revoke and correct certificates and edit their templates.
 _CERTIFICATES_MANAGE = [
     "certificates.view_certificate",
@@ -39,6 +59,8 @@ _CERTIFICATES_MANAGE = [
     "certificates.issue_certificates",
     "certificates.view_namecorrection",
     "certificates.change_namecorrection",
+    "certificates.view_issuingrun",
+    "certificates.view_transcript",
     "certificates.view_certificatetemplate",
     "certificates.add_certificatetemplate",
     "certificates.change_certificatetemplate",
@@ -100,7 +122,10 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         *_WAGTAIL_ADMIN,
         *_MEETINGS_ADMIN,
         *_CERTIFICATES_MANAGE,
+        *_CLINIC_SET_UP,
         "accounts.deactivate_person",
+        # SCIM directory clients, read-only (tokens come from manage.py scim_token).
+        "accounts.view_directoryclient",
         # Which directory groups grant which roles (single sign-on, SCIM; #14).
         "accounts.view_directorygrouprole",
         "accounts.add_directorygrouprole",

@@ -6,7 +6,8 @@ knows about the apps above accounts.
 This is also accounts' one door: other apps import accounts from here (and the
 models from accounts.models) only, so the shared helpers they use (roles, times
 in a person's zone, the Refusal base, templated email, refusing untrusted input,
-CSV, calendar mail, leaving) are re-exported below.
+CSV, calendar mail, leaving, the staff screens' permission check) are re-exported
+below.
 """
 
 from collections.abc import Iterable
@@ -33,6 +34,7 @@ from accounts.local_time import (
     zone_of,
 )
 from accounts.models import DirectoryGroupRole, UsedSingleSignOnAssertion, User
+from accounts.permissions import VIEW_ONLY, ActionsPermissionPolicy, require_permission
 from accounts.refusals import Refusal, refusal_json
 from accounts.roles import ROLE_PERMISSIONS, STAFF_ROLES, Role
 from accounts.stream_blocks import StreamBlock
@@ -51,6 +53,8 @@ __all__ = [
     # Shared helpers, re-exported for other apps
     "DATE_FORMAT",
     "ROLE_PERMISSIONS",
+    "VIEW_ONLY",
+    "ActionsPermissionPolicy",
     "STAFF_ROLES",
     "BodyRefused",
     "ClosedDoor",
@@ -73,6 +77,7 @@ __all__ = [
     "refusal_json",
     "render_email",
     "request_json",
+    "require_permission",
     "send_email",
     "validate_time_zone",
     "write_csv",

@@ -1,7 +1,8 @@
 """Accounts in the Wagtail admin: "Deactivate (leaving)" in each person's menu of the
 Users listing with its confirmation and report screens (accounts.leaving_views), and
 the table that turns directory groups into roles (#14), edited by site
-administrators, applied at every single sign-on and by SCIM."""
+administrators, applied at every single sign-on and by SCIM, and the SCIM directory
+clients, read-only (tokens are made and revoked with manage.py scim_token)."""
 
 from django.shortcuts import redirect
 from django.templatetags.static import static
@@ -13,10 +14,12 @@ from wagtail import hooks
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import Button
+from wagtail.permissions import register_permission_policy
 
 from accounts import leaving_views
 from accounts.leaving import deactivate_person
-from accounts.models import DirectoryGroupRole
+from accounts.models import DirectoryClient, DirectoryGroupRole
+from accounts.permissions import VIEW_ONLY, ActionsPermissionPolicy
 
 _WAS_ACTIVE = "_accounts_person_was_active"
 
@@ -102,3 +105,29 @@ class DirectoryGroupRoleViewSet(ModelViewSet):
 @hooks.register("register_admin_viewset")
 def register_directory_group_roles():
     return DirectoryGroupRoleViewSet()
+
+
+register_permission_policy(
+    DirectoryClient, ActionsPermissionPolicy(DirectoryClient, actions=VIEW_ONLY)
+)
+
+
+class DirectoryClientViewSet(ModelViewSet):
+    model = DirectoryClient
+    name = "directory_clients"
+    url_prefix = "directory-clients"
+    icon = "key"
+    menu_label = gettext_lazy("Directory clients")
+    add_to_admin_menu = True
+    menu_order = 910
+    list_display = ["name", "created_at", "last_used_at", "revoked_at"]
+    inspect_view_enabled = True
+    # Only a hash of the token is kept, and even that stays out of sight.
+    inspect_view_fields = ["name", "created_at", "last_used_at", "revoked_at"]
+    form_fields = []  # no add or edit form is ever shown
+    copy_view_enabled = False
+
+
+@hooks.register("register_admin_viewset")
+def register_directory_clients():
+    return DirectoryClientViewSet()

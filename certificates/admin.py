@@ -1,5 +1,6 @@
-"""Django admin (site administrators): read-only views of the records. Every change
-goes through the coordinators' pages, which call the services."""
+"""Django admin, superusers' low-level repair only (accounts.permissions): read-only
+views of the records. Staff see them under "Certificate records" in the Wagtail
+admin; every change goes through the coordinators' pages, which call the services."""
 
 from django.contrib import admin
 

@@ -25,18 +25,23 @@ urlpatterns = [
     path("issuer/", public.issuer, name="issuer"),
     path("issuer/jwks.json", public.jwks, name="jwks"),
     path("status/revocation/", public.revocation_list, name="revocation_list"),
-    path("manage/", manage.index, name="manage"),
-    path("manage/<uuid:uuid>/revoke/", manage.revoke, name="revoke"),
+]
+
+# The coordinators' pages, in the Wagtail admin under /admin/certificates/
+# (certificates/wagtail_hooks.py), namespace "certificates_admin".
+manage_urlpatterns = [
+    path("", manage.index, name="manage"),
+    path("<uuid:uuid>/revoke/", manage.revoke, name="revoke"),
     path(
-        "manage/corrections/<uuid:uuid>/",
+        "corrections/<uuid:uuid>/",
         manage.decide_correction,
         name="decide_correction",
     ),
     path(
-        "manage/activities/<uuid:uuid>/issue/",
+        "activities/<uuid:uuid>/issue/",
         manage.issue_for_activity,
         name="issue_for_activity",
     ),
-    path("manage/runs/<uuid:uuid>/", manage.run, name="run"),
-    path("manage/runs/<uuid:uuid>.json", manage.run_json, name="run_json"),
+    path("runs/<uuid:uuid>/", manage.run, name="run"),
+    path("runs/<uuid:uuid>.json", manage.run_json, name="run_json"),
 ]

@@ -42,7 +42,7 @@ NAVIGATION_BY_ROLE: dict[str, list[tuple[str, object]]] = {
     Role.CME_COORDINATOR: [
         MY_WORK,
         ("courses_reports", _("CME reports")),
-        ("certificates:manage", _("Certificates")),
+        ("certificates_admin:manage", _("Certificates")),
         MY_MEETINGS,
     ],
     Role.MEETING_ADMINISTRATOR: [

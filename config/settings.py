@@ -98,8 +98,8 @@ INSTALLED_APPS = [
     # Queue and the mail outbox
     "django_q",
     "post_office",
-    # Django
-    "django.contrib.admin",
+    # Django; the admin is superusers' low-level repair tool (accounts.permissions)
+    "accounts.apps.RepairAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -522,7 +522,6 @@ CERTIFICATES_SIGNING_KEY = env_str("CERTIFICATES_SIGNING_KEY").replace("\\n", "\
 CERTIFICATES_VERIFY_RATE = env_str("CERTIFICATES_VERIFY_RATE", "60/m")
 # Learners whose lines are laid out together (one WeasyPrint document) in bulk issuing.
 CERTIFICATES_RENDER_CHUNK = env_int("CERTIFICATES_RENDER_CHUNK", 100, minimum=1)
-MFA_REQUIRED_PATH_PREFIXES += ["/certificates/manage/"]
 # WeasyPrint reports every rendering step at INFO; keep its warnings only.
 LOGGING["loggers"]["weasyprint"] = {"level": "WARNING"}
 # pikepdf announces its C++ logging bridge at INFO in every process that imports it.

@@ -1,6 +1,5 @@
 import posixpath
 
-from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
@@ -17,11 +16,6 @@ from cms.sitemaps import AllLanguagesSitemap
 from cms.views import alerts_api
 from ops import views as ops_views
 from ops.views import healthz, offline, service_worker, staff_home, web_manifest
-
-# Django admin is for site administrators only; its sign-in goes through allauth
-# so that TOTP applies there too.
-admin.site.login = secure_admin_login(admin.site.login)
-admin.site.site_header = "TeleCampus site administration"
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
@@ -41,6 +35,7 @@ urlpatterns = [
         ops_views.remove_device,
         name="push_remove_device",
     ),
+    # Superusers' low-level repair only (accounts.permissions.RepairAdminSite).
     path("django-admin/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),

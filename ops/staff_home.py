@@ -99,7 +99,7 @@ def coordinator_panels(user) -> list[Panel]:
         items=[
             Link(
                 label=_("Bulk issuing for “%(title)s”") % {"title": run.activity.title},
-                url=reverse("certificates:run", args=[run.uuid]),
+                url=reverse("certificates_admin:run", args=[run.uuid]),
                 detail=_("%(done)d of %(total)d done, %(refused)d refused (%(status)s)")
                 % {
                     "done": run.done,
@@ -115,14 +115,16 @@ def coordinator_panels(user) -> list[Panel]:
             Link(
                 label=_("Name correction for %(code)s")
                 % {"code": correction.certificate.code},
-                url=reverse("certificates:decide_correction", args=[correction.uuid]),
+                url=reverse(
+                    "certificates_admin:decide_correction", args=[correction.uuid]
+                ),
                 detail=_("Waiting for your decision."),
                 when=correction.requested_at,
             )
             for correction in corrections
         ],
         empty=_("No bulk issuing runs and no name corrections are waiting."),
-        actions=[Link(_("Manage certificates"), reverse("certificates:manage"))],
+        actions=[Link(_("Manage certificates"), reverse("certificates_admin:manage"))],
     )
     return [activity_panel, issuing_panel]
 
@@ -244,20 +246,15 @@ def content_panels(user) -> list[Panel]:
 
 
 def site_admin_panels(user) -> list[Panel]:
-    return [
-        Panel(
-            key="site",
-            title=_("Site administration"),
-            actions=[
-                Link(_("Open the admin"), reverse("wagtailadmin_home")),
-                Link(
-                    _("Directory groups and roles"),
-                    reverse("directory_group_roles:index"),
-                ),
-                Link(_("Repairs (Django admin)"), reverse("admin:index")),
-            ],
-        )
+    actions = [
+        Link(_("Open the admin"), reverse("wagtailadmin_home")),
+        Link(_("Directory groups and roles"), reverse("directory_group_roles:index")),
+        Link(_("Clinic set-up: visit types and hours"), reverse("visit_types:index")),
     ]
+    if user.is_superuser:
+        # The Django admin answers 404 to everyone else (accounts.permissions).
+        actions.append(Link(_("Repairs (Django admin)"), reverse("admin:index")))
+    return [Panel(key="site", title=_("Site administration"), actions=actions)]
 
 
 # The table: which panels each role sees, in this order on the page.

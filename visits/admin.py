@@ -1,4 +1,6 @@
-"""Admin for configuration only: visit types, consent versions, clinic hours.
+"""Django admin, superusers' low-level repair only (accounts.permissions): staff set
+the clinic up in the Wagtail admin (visits/wagtail_hooks.py). Configuration only:
+visit types, consent versions, clinic hours.
 
 Clinical records are deliberately absent: every look at PHI must go through
 visits' own pages, which apply the access policy and write the audit log. The

@@ -1,41 +1,26 @@
-"""Coordinators' pages (behind TOTP): find and revoke certificates, decide name
-corrections, issue certificates for an activity in bulk and watch the progress."""
+"""Coordinators' pages in the Wagtail admin (/admin/certificates/, behind TOTP):
+find and revoke certificates, decide name corrections, issue certificates for an
+activity in bulk and watch the progress. Times are shown in the zone of the
+person's TeleCampus profile (Wagtail's admin switches to its own profile zone)."""
 
-from functools import wraps
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.http import Http404, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
+from accounts.services import require_permission
 from certificates import services
 from certificates.forms import DecisionForm, RevokeForm, VerifyCodeForm
 from certificates.models import Certificate, IssuingRun, NameCorrection
 from courses.models import ActivityPage, CreditClaim
 
 
-def require_perm(perm: str):
-    """Signed in and holding `perm`, else the same 404 as for a missing object."""
-
-    def decorator(view):
-        @wraps(view)
-        @login_required
-        def wrapped(request, *args, **kwargs):
-            if not request.user.has_perm(perm):
-                raise Http404
-            return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorator
-
-
-@require_perm("certificates.view_certificate")
+@require_permission("certificates.view_certificate")
 def index(request):
     form = VerifyCodeForm(request.GET or None)
     certificate = None
@@ -49,16 +34,18 @@ def index(request):
     return render(
         request,
         "certificates/manage/index.html",
-        {
-            "form": form,
-            "certificate": certificate,
-            "corrections": corrections,
-            "runs": IssuingRun.objects.select_related("activity")[:10],
-        },
+        _admin_page(
+            request,
+            _("Manage certificates"),
+            form=form,
+            certificate=certificate,
+            corrections=corrections,
+            runs=IssuingRun.objects.select_related("activity")[:10],
+        ),
     )
 
 
-@require_perm("certificates.revoke_certificate")
+@require_permission("certificates.revoke_certificate")
 @require_http_methods(["GET", "POST"])
 def revoke(request, uuid):
     certificate = get_object_or_404(Certificate, uuid=uuid)
@@ -76,16 +63,21 @@ def revoke(request, uuid):
             messages.success(
                 request, _("Certificate %(code)s is revoked.") % {"code": certificate}
             )
-            return redirect("certificates:manage")
+            return redirect("certificates_admin:manage")
     return render(
         request,
         "certificates/manage/revoke.html",
-        {"certificate": certificate, "form": form},
+        _admin_page(
+            request,
+            _("Revoke certificate %(code)s") % {"code": certificate.code},
+            certificate=certificate,
+            form=form,
+        ),
         status=400 if form.is_bound and form.errors else 200,
     )
 
 
-@require_perm("certificates.change_namecorrection")
+@require_permission("certificates.change_namecorrection")
 @require_http_methods(["GET", "POST"])
 def decide_correction(request, uuid):
     correction = get_object_or_404(
@@ -112,16 +104,21 @@ def decide_correction(request, uuid):
         except services.CertificateStateError as error:
             form.add_error(None, str(error))
         else:
-            return redirect("certificates:manage")
+            return redirect("certificates_admin:manage")
     return render(
         request,
         "certificates/manage/correction.html",
-        {"correction": correction, "form": form},
+        _admin_page(
+            request,
+            _("Name correction request"),
+            correction=correction,
+            form=form,
+        ),
         status=400 if form.is_bound and form.errors else 200,
     )
 
 
-@require_perm("certificates.issue_certificates")
+@require_permission("certificates.issue_certificates")
 @require_http_methods(["GET", "POST"])
 def issue_for_activity(request, uuid):
     activity = get_object_or_404(ActivityPage, uuid=uuid)
@@ -130,12 +127,28 @@ def issue_for_activity(request, uuid):
         run = services.start_issuing_run(
             activity=activity, claims=claims, requested_by=request.user
         )
-        return redirect("certificates:run", uuid=run.uuid)
+        return redirect("certificates_admin:run", uuid=run.uuid)
     return render(
         request,
         "certificates/manage/issue.html",
-        {"activity": activity, "claim_count": claims.count()},
+        _admin_page(
+            request,
+            _("Issue certificates for “%(title)s”") % {"title": activity.title},
+            activity=activity,
+            claim_count=claims.count(),
+        ),
     )
+
+
+def _admin_page(request, title: str, **context) -> dict:
+    """What wagtailadmin/generic/base.html reads for the header and the tab."""
+    return {
+        **context,
+        "page_title": title,
+        "header_title": title,
+        "header_icon": "doc-full",
+        "zone": request.user.time_zone,
+    }
 
 
 def _fix_link(issuing_run: IssuingRun, refusal: dict, revoked_codes: dict) -> dict:
@@ -151,7 +164,7 @@ def _fix_link(issuing_run: IssuingRun, refusal: dict, revoked_codes: dict) -> di
             }
         case services.Fix.REVOKED:
             code = revoked_codes.get(refusal["claim"], "")
-            url = f"{reverse('certificates:manage')}?{urlencode({'code': code})}"
+            url = f"{reverse('certificates_admin:manage')}?{urlencode({'code': code})}"
             label = _("See the revoked certificate %(code)s") % {"code": code}
         case services.Fix.LEARNER:
             subject = _("Please add your name to your TeleCampus profile")
@@ -183,7 +196,7 @@ def _run_summary(issuing_run: IssuingRun) -> str:
     ) % vars(issuing_run)
 
 
-@require_perm("certificates.issue_certificates")
+@require_permission("certificates.issue_certificates")
 def run(request, uuid):
     issuing_run = get_object_or_404(
         IssuingRun.objects.select_related("activity"), uuid=uuid
@@ -202,19 +215,22 @@ def run(request, uuid):
     return render(
         request,
         "certificates/manage/run.html",
-        {
-            "run": issuing_run,
-            "summary": _run_summary(issuing_run),
-            "refusals": [
+        _admin_page(
+            request,
+            _("Issuing certificates for “%(title)s”")
+            % {"title": issuing_run.activity.title},
+            run=issuing_run,
+            summary=_run_summary(issuing_run),
+            refusals=[
                 _fix_link(issuing_run, refusal, revoked_codes)
                 for refusal in issuing_run.refusals
             ],
-            "rendered_whole": issuing_run.rendered_whole,
-        },
+            rendered_whole=issuing_run.rendered_whole,
+        ),
     )
 
 
-@require_perm("certificates.issue_certificates")
+@require_permission("certificates.issue_certificates")
 def run_json(request, uuid):
     issuing_run = get_object_or_404(IssuingRun, uuid=uuid)
     return JsonResponse(

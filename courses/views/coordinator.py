@@ -1,13 +1,13 @@
 """Coordinator reports in the Wagtail admin: enrolments, completions, evaluations,
 expired disclosures, the acknowledgement export and the board (PARS) file."""
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.services import require_permission
 from courses import services
 from courses.exports import (
     ACKNOWLEDGEMENT_HEADER,
@@ -22,13 +22,8 @@ from courses.models.pages import expired_disclosure_reasons
 REPORT_PERMISSION = "courses.view_enrolment"
 
 
-def _require_coordinator(request) -> None:
-    if not request.user.has_perm(REPORT_PERMISSION):
-        raise PermissionDenied
-
-
+@require_permission(REPORT_PERMISSION)
 def report_index(request):
-    _require_coordinator(request)
     today = timezone.localdate()
     activities = (
         ActivityPage.objects.order_by("-release_date", "title")
@@ -69,8 +64,8 @@ def report_index(request):
     )
 
 
+@require_permission(REPORT_PERMISSION)
 def report_detail(request, activity_uuid):
-    _require_coordinator(request)
     activity = get_object_or_404(ActivityPage, uuid=activity_uuid)
     enrolments = (
         Enrolment.objects.filter(activity=activity)
@@ -102,8 +97,8 @@ def report_detail(request, activity_uuid):
     )
 
 
+@require_permission(REPORT_PERMISSION)
 def acknowledgement_export(request, activity_uuid):
-    _require_coordinator(request)
     activity = get_object_or_404(ActivityPage, uuid=activity_uuid)
     return _csv_response(
         to_csv(ACKNOWLEDGEMENT_HEADER, acknowledgement_rows(activity)),
@@ -117,9 +112,9 @@ def _csv_response(text: str, filename: str) -> HttpResponse:
     return response
 
 
+@require_permission(REPORT_PERMISSION)
 def pars_export(request, activity_uuid):
     """The same file as `manage.py export_pars <slug>` (both use courses.exports)."""
-    _require_coordinator(request)
     activity = get_object_or_404(ActivityPage, uuid=activity_uuid)
     rows, _blocked = pars_rows(activity)
     return _csv_response(to_csv(PARS_HEADER, rows), f"pars-{activity.slug}.csv")

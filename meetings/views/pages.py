@@ -4,7 +4,7 @@ from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.services import format_time
+from accounts.services import format_time, require_permission
 from meetings import jitsi, services
 from meetings.forms import MeetingForm, OccurrenceMoveForm
 from meetings.models import Guest, Meeting, Occurrence
@@ -72,8 +72,7 @@ def my_meetings(request):
     )
 
 
-@login_required
-@permission_required("meetings.schedule_meeting", raise_exception=True)
+@require_permission("meetings.schedule_meeting")
 def schedule(request):
     form = MeetingForm(request.POST or None, viewer=request.user)
     conflicts = []

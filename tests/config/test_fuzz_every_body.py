@@ -456,7 +456,7 @@ LANDING = [
     "/courses/board-reporting/",
     "/certificates/",
     "/certificates/transcript/",
-    "/certificates/manage/",
+    "/admin/certificates/",
     "/account/profile/",
 ]
 
@@ -470,7 +470,7 @@ DEEPER_FORMS = {
     "/meetings/{uuid}/sittings/{uuid}/minutes/",
     "/meetings/{uuid}/actions/{uuid}/toggle/",
     "/visits/refills/{uuid}/",
-    "/certificates/manage/{uuid}/revoke/",
+    "/admin/certificates/{uuid}/revoke/",
     "/visits/{uuid}/consent/",
     "/admin/pages/add/cms/articlepage/{id}/",
     "/admin/pages/{id}/edit/",
@@ -582,7 +582,7 @@ def reach_every_form(world) -> dict[str, list[str]]:
         ],
         "coordinator": [
             reverse("courses:claim", args=[at_claim.uuid]),
-            reverse("certificates:revoke", args=[certificate.uuid]),
+            reverse("certificates_admin:revoke", args=[certificate.uuid]),
         ],
         "meetingadmin": [
             reverse("meetings:minutes", args=[meeting.uuid, occurrence.uuid]),

@@ -8,8 +8,10 @@ from django.urls import reverse
 
 from accounts.adapter import AccountAdapter
 from accounts.landing import landing_url
+from accounts.roles import Role
 from certificates import services as certificate_services
 from tests.certificates.factories import claim
+from tests.conftest import make_person
 from tests.courses import factories
 from tests.ops.test_navigation import labels_for
 
@@ -71,7 +73,7 @@ def test_the_coordinator_sees_activities_with_claims_waiting_and_issuing_runs(
     assert "Hypertension management in telehealth" in page
     assert "2 credit claims, 2 without a certificate" in page
     assert reverse("courses_report", args=[activity.uuid]) in page
-    assert reverse("certificates:run", args=[run.uuid]) in page
+    assert reverse("certificates_admin:run", args=[run.uuid]) in page
     assert "Bulk issuing for “Hypertension management in telehealth”" in page
     # Not another role's work.
     assert "Search the audit log" not in page
@@ -124,3 +126,16 @@ def test_navigation_is_a_table_per_role(coordinator, editor, meeting_admin):
     assert labels_for(editor)[0] == "Admin"
     assert "Schedule a meeting" in labels_for(meeting_admin)
     assert labels_for(AnonymousUser())[0] == "Home"
+
+
+def test_only_superusers_are_offered_the_django_admin(client, site_admin):
+    repairs = reverse("admin:index")
+    clinic = reverse("visit_types:index")
+    client.force_login(site_admin)
+    page = client.get(reverse("staff_home")).content.decode()
+    assert repairs in page and clinic in page
+    administrator = make_person("plain_admin", [Role.SITE_ADMINISTRATOR], totp=True)
+    client.force_login(administrator)
+    page = client.get(reverse("staff_home")).content.decode()
+    assert clinic in page
+    assert repairs not in page  # it would answer 404

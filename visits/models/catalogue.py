@@ -1,7 +1,32 @@
 import uuid
 
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+
+def validate_intake_questions(value) -> None:
+    """A list of {"key": ..., "text": ...} with text in both, keys unique: the intake
+    page and the clinician's workspace read exactly that."""
+    message = _(
+        'Write the intake questions as a list of {"key": "...", "text": "..."} '
+        "items, each key used once."
+    )
+    if not isinstance(value, list):
+        raise ValidationError(message, code="intake_questions")
+    keys = set()
+    for item in value:
+        if (
+            not isinstance(item, dict)
+            or set(item) != {"key", "text"}
+            or not all(
+                isinstance(item[name], str) and item[name].strip() for name in item
+            )
+            or item["key"] in keys
+        ):
+            raise ValidationError(message, code="intake_questions")
+        keys.add(item["key"])
 
 
 class VisitType(models.Model):
@@ -20,8 +45,17 @@ class VisitType(models.Model):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     code = models.SlugField(_("code"), unique=True)
     name = models.CharField(_("name"), max_length=120)
-    duration_minutes = models.PositiveSmallIntegerField(_("duration in minutes"))
-    intake_questions = models.JSONField(_("intake questions"), default=list, blank=True)
+    # Slots are cut at this length: zero would never end a day's list.
+    duration_minutes = models.PositiveSmallIntegerField(
+        _("duration in minutes"),
+        validators=[MinValueValidator(5), MaxValueValidator(480)],
+    )
+    intake_questions = models.JSONField(
+        _("intake questions"),
+        default=list,
+        blank=True,
+        validators=[validate_intake_questions],
+    )
     questionnaire = models.CharField(
         _("screening questionnaire"),
         max_length=16,
