@@ -254,6 +254,34 @@ class MeetingForm(forms.Form):
         except LocalTimeError as error:
             self.add_error("skip_dates", str(error))
 
+    # What schedule_meeting takes from this form, as cleaned.
+    SERVICE_FIELDS = (
+        "kind",
+        "title",
+        "agenda",
+        "start",
+        "duration_minutes",
+        "time_zone",
+        "recurrence_rule",
+        "exceptions",
+        "invitees",
+        "co_hosts",
+        "groups",
+        "guest_emails",
+    )
+
+    def meeting_arguments(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.SERVICE_FIELDS}
+
+    def series_was_open(self) -> bool:
+        """A repeating series with no count and no end date (the service caps it)."""
+        data = self.cleaned_data
+        return bool(
+            data["recurrence_rule"]
+            and not data.get("repeat_count")
+            and not data.get("repeat_until")
+        )
+
 
 class OccurrenceMoveForm(forms.Form):
     date = _date_field(_("Date"))

@@ -41,6 +41,7 @@ from meetings.services.records import (
 )
 from meetings.services.reminders import sweep_reminders
 from meetings.services.scheduling import (
+    SchedulingConflicts,
     cancel_meeting,
     cancel_occurrence,
     create_visit_room,
@@ -56,6 +57,7 @@ __all__ = [
     "JoinRefused",
     "NotInvited",
     "RecordsNotAllowed",
+    "SchedulingConflicts",
     "TooEarly",
     "add_action_item",
     "attendance_minutes",

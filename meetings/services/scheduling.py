@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from accounts.services import Refusal
 from meetings import jitsi
 from meetings.models import (
     Guest,
@@ -29,6 +30,21 @@ from meetings.models import (
 from meetings.recurrence import expand, rule_is_bounded
 from meetings.services.invitations import queue_invitations
 from meetings.services.reminders import first_reminder_at, reset_reminders
+
+
+class SchedulingConflicts(Refusal):
+    """Some people are already booked at one of the meeting's sittings; the
+    organizer may schedule it anyway."""
+
+    code = "conflicts"
+    status = 409
+
+    def __init__(self, people: list[User]):
+        super().__init__(
+            _("Some people are already in another meeting at that time: %(names)s.")
+            % {"names": ", ".join(person.display_name for person in people)}
+        )
+        self.people = people
 
 
 def validate_title(title: str) -> str:
@@ -175,8 +191,12 @@ def schedule_meeting(
     livestreaming_enabled: bool = False,
     transcription_enabled: bool = False,
     send_invitations: bool = True,
+    refuse_conflicts: bool = False,
 ) -> Meeting:
     """Create a meeting (or series), its occurrences and guests, and queue invitations.
+
+    With `refuse_conflicts`, raises SchedulingConflicts naming the invitees and
+    co-hosts already booked in another meeting at any of its sittings.
 
     A rule without COUNT or UNTIL is capped at MEETINGS_MAX_OCCURRENCES: the stored
     rule gets that COUNT, so calendar programs show the same series we remind about.
@@ -194,6 +214,14 @@ def schedule_meeting(
     starts, capped = occurrence_starts(
         start=start, time_zone=time_zone, recurrence_rule=recurrence_rule
     )
+    if refuse_conflicts and (
+        busy := find_conflicts(
+            people=invitees + co_hosts,
+            starts=starts,
+            duration_minutes=duration_minutes,
+        )
+    ):
+        raise SchedulingConflicts(busy)
     if recurrence_rule and (capped or not rule_is_bounded(recurrence_rule)):
         if rule_is_bounded(recurrence_rule):
             raise ValidationError(

@@ -17,7 +17,6 @@ from accounts.services import format_time, require_permission
 from meetings import jitsi, services
 from meetings.forms import MeetingForm, OccurrenceMoveForm
 from meetings.models import Guest, Meeting, Occurrence
-from meetings.services.scheduling import occurrence_starts
 from meetings.views.common import (
     hosted_meeting,
     meeting_for,
@@ -77,54 +76,19 @@ def schedule(request):
     form = MeetingForm(request.POST or None, viewer=request.user)
     conflicts = []
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        people = list(data["invitees"]) + list(data["co_hosts"])
-        starts, _capped = occurrence_starts(
-            start=data["start"],
-            time_zone=data["time_zone"],
-            recurrence_rule=data["recurrence_rule"],
-        )
-        conflicts = services.find_conflicts(
-            people=people, starts=starts, duration_minutes=data["duration_minutes"]
-        )
-        if not conflicts or data["schedule_anyway"]:
-            try:
-                meeting = services.schedule_meeting(
-                    organizer=request.user,
-                    kind=data["kind"],
-                    title=data["title"],
-                    agenda=data["agenda"],
-                    start=data["start"],
-                    duration_minutes=data["duration_minutes"],
-                    time_zone=data["time_zone"],
-                    recurrence_rule=data["recurrence_rule"],
-                    exceptions=data["exceptions"],
-                    invitees=data["invitees"],
-                    co_hosts=data["co_hosts"],
-                    groups=data["groups"],
-                    guest_emails=data["guest_emails"],
-                )
-            except ValidationError as error:
-                form.add_error(None, error)
-            else:
-                messages.success(
-                    request,
-                    _("The meeting was scheduled and invitations are on their way."),
-                )
-                if (
-                    data["recurrence_rule"]
-                    and not data.get("repeat_count")
-                    and not data.get("repeat_until")
-                ):
-                    messages.warning(
-                        request,
-                        _(
-                            "The series had no end, so it was limited to "
-                            "%(count)d meetings."
-                        )
-                        % {"count": meeting.occurrences.count()},
-                    )
-                return redirect("meetings:detail", meeting.uuid)
+        try:
+            meeting = services.schedule_meeting(
+                organizer=request.user,
+                refuse_conflicts=not form.cleaned_data["schedule_anyway"],
+                **form.meeting_arguments(),
+            )
+        except services.SchedulingConflicts as refusal:
+            conflicts = refusal.people
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            _say_scheduled(request, meeting, form.series_was_open())
+            return redirect("meetings:detail", meeting.uuid)
     status = 400 if request.method == "POST" else 200
     return render(
         request,
@@ -132,6 +96,18 @@ def schedule(request):
         {"form": form, "conflicts": conflicts},
         status=status,
     )
+
+
+def _say_scheduled(request, meeting: Meeting, series_was_open: bool) -> None:
+    messages.success(
+        request, _("The meeting was scheduled and invitations are on their way.")
+    )
+    if series_was_open:
+        messages.warning(
+            request,
+            _("The series had no end, so it was limited to %(count)d meetings.")
+            % {"count": meeting.occurrences.count()},
+        )
 
 
 @login_required

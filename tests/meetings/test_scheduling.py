@@ -153,6 +153,26 @@ def test_people_already_booked_are_warned_about(admin_client, make_meeting, clin
     assert Meeting.objects.count() == 2
 
 
+def test_the_service_refuses_a_clash_only_when_asked(
+    make_meeting, clinician, specialist
+):
+    with time_machine.travel(NOW, tick=False):
+        make_meeting(
+            start=datetime(2026, 6, 15, 13, 30, tzinfo=UTC), invitees=[clinician]
+        )
+        clash = {"start": datetime(2026, 6, 15, 13, 0, tzinfo=UTC)}
+        with pytest.raises(services.SchedulingConflicts) as refused:
+            make_meeting(
+                invitees=[clinician, specialist], refuse_conflicts=True, **clash
+            )
+        assert refused.value.people == [clinician]
+        assert clinician.display_name in refused.value.message
+        assert refused.value.status == 409
+        assert Meeting.objects.count() == 1
+        make_meeting(invitees=[clinician], **clash)
+    assert Meeting.objects.count() == 2
+
+
 def test_people_without_the_permission_cannot_schedule(client, patient):
     client.force_login(patient)
     # accounts.permissions: the same 404 as a page that does not exist.
