@@ -91,7 +91,7 @@ def test_a_certificate_the_compositor_fails_on_is_laid_out_whole_and_named(
 
     monkeypatch.setattr(compose.PreparedSheet, "compose", fails_for_learner_2)
     client.force_login(coordinator)
-    url = reverse("certificates:issue_for_activity", args=[activity.uuid])
+    url = reverse("certificates_admin:issue_for_activity", args=[activity.uuid])
     with caplog.at_level(logging.WARNING, logger="certificates"):
         with django_capture_on_commit_callbacks(execute=True):
             response = client.post(url)
@@ -126,7 +126,7 @@ def test_a_certificate_the_compositor_fails_on_is_laid_out_whole_and_named(
     assert f"<strong><bdi>Learner 2</bdi></strong>: certificate {whole.code}" in page
     assert "Learner 1</bdi>" not in page
     assert "Every claim got its certificate." in page
-    status = client.get(reverse("certificates:run_json", args=[run.uuid])).json()
+    status = client.get(reverse("certificates_admin:run_json", args=[run.uuid])).json()
     assert status["rendered_whole"] == [{"learner": "Learner 2", "code": whole.code}]
     assert status["issued"] == 4
 
