@@ -98,7 +98,7 @@ def django_db_setup(django_db_setup):
     and serialized rollback then silently restores nothing. Putting the snapshot on
     the backend class makes every connection object see it.
     """
-    migrated_database.stop()
+    migrated_database.stop()  # the databases exist: call_command is Django's again
     connection = connections["default"]
     snapshot = getattr(connection, "_test_serialized_contents", None)
     if snapshot is not None:

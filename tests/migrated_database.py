@@ -47,16 +47,17 @@ def _fingerprint() -> str:
         digest.update(f"app {app.label}\n".encode())
         if package is not None and getattr(package, "__path__", None):
             for root in package.__path__:
-                for path in sorted(Path(root).rglob("*.py")):
-                    digest.update(f"{path.relative_to(root)}\n".encode())
-                    digest.update(path.read_bytes())
+                for path in sorted(Path(root).rglob("*")):
+                    if path.is_file() and "__pycache__" not in path.parts:
+                        digest.update(f"{path.relative_to(root)}\n".encode())
+                        digest.update(path.read_bytes())
         else:
             # No migrations: migrate's run_syncdb makes these tables from the models.
             for model in app.get_models():
                 columns = [
                     (field.column, field.db_type(connection))
                     for field in model._meta.local_fields
-                ]
+                ] + [field.m2m_db_table() for field in model._meta.local_many_to_many]
                 digest.update(f"{model._meta.db_table} {columns}\n".encode())
     for name in sorted(dir(settings)):
         if not name.isupper():
