@@ -10,6 +10,7 @@ from django.db import connections
 
 from accounts.roles import Role
 from accounts.services import activate_totp, create_user
+from tests import migrated_database
 
 # Playwright's sync API keeps an event loop running in the test thread; Django would
 # otherwise refuse ORM calls from it. Only the test process sets this.
@@ -80,6 +81,14 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, request):
+    """pytest-django creates the test databases right after this fixture: their
+    migrate loads the database saved by an earlier run when it still matches."""
+    if hasattr(request.config, "cache"):
+        migrated_database.start(request.config.cache.mkdir("migrated-test-database"))
+
+
+@pytest.fixture(scope="session")
 def django_db_setup(django_db_setup):
     """Let every connection object restore the post-migrate snapshot.
 
@@ -89,6 +98,7 @@ def django_db_setup(django_db_setup):
     and serialized rollback then silently restores nothing. Putting the snapshot on
     the backend class makes every connection object see it.
     """
+    migrated_database.stop()  # the databases exist: call_command is Django's again
     connection = connections["default"]
     snapshot = getattr(connection, "_test_serialized_contents", None)
     if snapshot is not None:

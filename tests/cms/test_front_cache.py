@@ -28,7 +28,10 @@ def front_cache(settings, page_cache):
     # (or another checkout's test run) had its fake Varnish up at the same time.
     server = HTTPServer(("127.0.0.1", 0), _FakeVarnish)
     url = f"http://127.0.0.1:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    # shutdown() waits for the loop's next poll: 0.5 s a test at the default.
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True
+    )
     thread.start()
     _FakeVarnish.purges = []
     settings.FRONTEND_CACHE_URL = url

@@ -66,7 +66,10 @@ def start_push_service() -> PushService:
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     service = PushService(server)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    # shutdown() waits for the loop's next poll: 0.5 s a test at the default.
+    threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True
+    ).start()
     return service
 
 
