@@ -16,6 +16,9 @@ from accounts.models import User
 from accounts.services import STAFF_ROLES, client_ip
 from visits.models import AuditEvent
 
+# What record_event is told happened (read, write, denied, break glass ...).
+Action = AuditEvent.Action
+
 
 def _address(request: HttpRequest | None) -> str | None:
     # The one rule for "the client's address" (X-Forwarded-For behind the trusted

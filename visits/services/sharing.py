@@ -20,10 +20,9 @@ from accounts.models import User
 from meetings.models import Meeting
 from meetings.services import schedule_meeting
 from visits.access import role_allows
-from visits.audit import record_event
+from visits.audit import Action, record_event
 from visits.errors import VisitsError
 from visits.models import (
-    AuditEvent,
     BreakGlassGrant,
     CareRelationship,
     ClinicalNote,
@@ -165,7 +164,7 @@ def open_break_glass(
     )
     record_event(
         actor=user,
-        action=AuditEvent.Action.BREAK_GLASS,
+        action=Action.BREAK_GLASS,
         what="break_glass_grant",
         patient=patient,
         object_uuid=grant.uuid,
