@@ -19,6 +19,7 @@ from allauth.mfa.totp.internal.auth import TOTP
 from django.contrib.auth.models import Group, Permission
 from django.db import IntegrityError, transaction
 
+from accounts.admin_columns import LocalTimeColumn
 from accounts.calendar_mail import calendar_attachment
 from accounts.client_ip import client_ip
 from accounts.csv_export import csv_text, write_csv
@@ -53,6 +54,7 @@ __all__ = [
     # Shared helpers, re-exported for other apps
     "DATE_FORMAT",
     "ROLE_PERMISSIONS",
+    "LocalTimeColumn",
     "VIEW_ONLY",
     "ActionsPermissionPolicy",
     "STAFF_ROLES",

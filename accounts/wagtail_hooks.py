@@ -17,6 +17,7 @@ from wagtail.admin.widgets.button import Button
 from wagtail.permissions import register_permission_policy
 
 from accounts import leaving_views
+from accounts.admin_columns import LocalTimeColumn
 from accounts.leaving import deactivate_person
 from accounts.models import DirectoryClient, DirectoryGroupRole
 from accounts.permissions import VIEW_ONLY, ActionsPermissionPolicy
@@ -120,7 +121,13 @@ class DirectoryClientViewSet(ModelViewSet):
     menu_label = gettext_lazy("Directory clients")
     add_to_admin_menu = True
     menu_order = 910
-    list_display = ["name", "created_at", "last_used_at", "revoked_at"]
+    list_display = [
+        "name",
+        *(
+            LocalTimeColumn.of(DirectoryClient, name)
+            for name in ("created_at", "last_used_at", "revoked_at")
+        ),
+    ]
     inspect_view_enabled = True
     # Only a hash of the token is kept, and even that stays out of sight.
     inspect_view_fields = ["name", "created_at", "last_used_at", "revoked_at"]

@@ -13,7 +13,7 @@ from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.admin.widgets.button import Button
 from wagtail.permissions import register_permission_policy
 
-from accounts.services import VIEW_ONLY, ActionsPermissionPolicy
+from accounts.services import VIEW_ONLY, ActionsPermissionPolicy, LocalTimeColumn
 from certificates.models import Certificate, IssuingRun, NameCorrection, Transcript
 from certificates.urls import manage_urlpatterns
 from courses.models import ActivityPage
@@ -94,7 +94,14 @@ class CertificateViewSet(RecordViewSet):
     url_prefix = "certificate-records"
     icon = "doc-full"
     menu_label = _("Certificates")
-    list_display = ["code", "learner", "activity", "credit_type", "status", "issued_at"]
+    list_display = [
+        "code",
+        "learner",
+        "activity",
+        "credit_type",
+        "status",
+        LocalTimeColumn.of(Certificate, "issued_at"),
+    ]
     list_filter = ["status", "credit_type"]
     search_fields = ["code"]
 
@@ -105,7 +112,12 @@ class NameCorrectionViewSet(RecordViewSet):
     url_prefix = "name-corrections"
     icon = "edit"
     menu_label = _("Name corrections")
-    list_display = ["certificate", "requested_name", "status", "requested_at"]
+    list_display = [
+        "certificate",
+        "requested_name",
+        "status",
+        LocalTimeColumn.of(NameCorrection, "requested_at"),
+    ]
     list_filter = ["status"]
 
 
@@ -125,7 +137,13 @@ class TranscriptViewSet(RecordViewSet):
     url_prefix = "transcript-records"
     icon = "list-ul"
     menu_label = _("Transcripts")
-    list_display = ["code", "learner", "date_from", "date_to", "issued_at"]
+    list_display = [
+        "code",
+        "learner",
+        "date_from",
+        "date_to",
+        LocalTimeColumn.of(Transcript, "issued_at"),
+    ]
     search_fields = ["code"]
 
 

@@ -17,7 +17,7 @@ from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.permissions import register_permission_policy
 
 from accounts.models import User
-from accounts.services import VIEW_ONLY, ActionsPermissionPolicy, Role
+from accounts.services import VIEW_ONLY, ActionsPermissionPolicy, LocalTimeColumn, Role
 from visits.models import (
     ClinicianProfile,
     ConsentDocument,
@@ -98,7 +98,7 @@ class ConsentDocumentViewSet(ModelViewSet):
     menu_label = gettext_lazy("Consent versions")
     index_view_class = ConsentIndexView
     add_view_class = PublishConsentView
-    list_display = ["__str__", "published_at"]
+    list_display = ["__str__", LocalTimeColumn.of(ConsentDocument, "published_at")]
     form_fields = ["text"]
     inspect_view_enabled = True
     copy_view_enabled = False

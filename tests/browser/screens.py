@@ -4,6 +4,7 @@ screenshots at 1280 and 390 px for a person to look at."""
 from pathlib import Path
 
 from tests.browser.helpers import serious_violations
+from tests.browser.shots import settle
 
 SHOTS = Path("/tmp/shots-meetingsaudit")  # noqa: S108 - the brief's place for them
 
@@ -13,6 +14,7 @@ def check_page(page, name: str) -> None:
     assert serious_violations(page) == [], page.url
     page.screenshot(path=str(SHOTS / f"{name}-1280.png"), full_page=True)
     page.set_viewport_size({"width": 390, "height": 844})
+    settle(page)
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), (
         f"{page.url} overflows at 390 px"
     )

@@ -17,6 +17,7 @@ from playwright.sync_api import expect
 from accounts.models import ProfessionalIdentifier
 from accounts.roles import Role
 from tests.browser.helpers import serious_violations, sign_in
+from tests.browser.shots import settle
 from tests.browser.test_courses import answer, cme_activity, play
 from tests.certificates.factories import claim
 from tests.conftest import make_person
@@ -38,6 +39,7 @@ def check_and_shoot(page, name: str) -> None:
     page.set_viewport_size(DESKTOP)
     page.screenshot(path=str(SHOTS / f"{name}-1280.png"), full_page=True)
     page.set_viewport_size(PHONE)
+    settle(page)
     page.screenshot(path=str(SHOTS / f"{name}-390.png"), full_page=True)
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= PHONE["width"], (name, width)
@@ -87,6 +89,7 @@ def test_coordinator_issues_in_bulk_from_the_activity_and_downloads_pars(
     page.set_viewport_size(DESKTOP)
     page.screenshot(path=str(SHOTS / "coordinator-report-1280.png"), full_page=True)
     page.set_viewport_size(PHONE)
+    settle(page)
     page.screenshot(path=str(SHOTS / "coordinator-report-390.png"), full_page=True)
     page.set_viewport_size(DESKTOP)
 

@@ -16,6 +16,7 @@ from playwright.sync_api import expect
 
 from accounts.roles import Role
 from tests.browser.helpers import serious_violations, sign_in
+from tests.browser.shots import settle
 from tests.conftest import make_person
 from tests.visits.factories import booked_visit, open_clinic
 from visits.models import Visit, VisitType
@@ -66,6 +67,7 @@ def shoot(page, name: str) -> None:
     SHOTS.mkdir(exist_ok=True)
     for width in (1280, 390):
         page.set_viewport_size({"width": width, "height": 900})
+        settle(page)
         page.screenshot(path=str(SHOTS / f"{name}-{width}.png"), full_page=True)
         fits = page.evaluate(
             "document.documentElement.scrollWidth <= window.innerWidth"

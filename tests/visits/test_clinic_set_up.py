@@ -2,7 +2,7 @@
 configure visit types, consent versions, clinics and hours there; a consent version
 is published, never edited; visit types are withdrawn, never deleted."""
 
-from datetime import time
+from datetime import UTC, datetime, time
 
 import pytest
 from django.urls import reverse
@@ -145,3 +145,15 @@ def test_extra_hours_need_their_times(client, clinic_admin, clinician):
     assert not clinician.schedule_exceptions.exists()
     client.post(url, {**base, "start_time": "09:00", "end_time": "12:00"})
     assert clinician.schedule_exceptions.count() == 1
+
+
+def test_listed_times_are_in_the_viewers_zone_and_say_so(client, clinic_admin):
+    visit_type()  # consent version 1
+    ConsentDocument.objects.update(
+        published_at=datetime(2026, 12, 5, 22, 11, tzinfo=UTC)
+    )
+    clinic_admin.time_zone = "Asia/Kolkata"  # UTC+05:30: the half hour shows
+    clinic_admin.save()
+    client.force_login(clinic_admin)
+    index = client.get(reverse("consent_versions:index")).content.decode()
+    assert "Sun 6 Dec 2026, 03:41 (Asia/Kolkata)" in index
