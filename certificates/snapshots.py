@@ -169,10 +169,8 @@ def build_snapshot(
     )
 
 
-def missing_content(snapshot: "CertificateSnapshot | dict") -> list[MissingContent]:
+def missing_content(snapshot: CertificateSnapshot) -> list[MissingContent]:
     """What an accreditor requires that this snapshot lacks (empty list: complete)."""
-    if isinstance(snapshot, CertificateSnapshot):
-        snapshot = snapshot.as_json()
     missing = [
         MissingContent(field, reason)
         for field, reason in (
@@ -181,19 +179,19 @@ def missing_content(snapshot: "CertificateSnapshot | dict") -> list[MissingConte
             ("credit_date", _("The credit has no date.")),
             ("activity_format", _("The activity has no format.")),
         )
-        if not snapshot.get(field, "").strip()
+        if not getattr(snapshot, field).strip()
     ]
     try:
-        amount = Decimal(snapshot.get("credit_amount") or "0")
+        amount = Decimal(snapshot.credit_amount or "0")
     except InvalidOperation:
         amount = Decimal(0)
     if amount <= 0:
         missing.append(MissingContent("credit_amount", _("No credits were claimed.")))
-    if snapshot.get("credit_type") == CreditType.AMA_PRA_1:
-        statement = snapshot.get("designation_statement", "")
+    if snapshot.credit_type == CreditType.AMA_PRA_1:
+        statement = snapshot.designation_statement
         # The AMA PRA booklet's wording for the format, from courses' credit rules.
         phrases = CREDIT_RULES[CreditType.AMA_PRA_1].format_phrases
-        phrase = phrases.get(snapshot.get("activity_format_code", ""))
+        phrase = phrases.get(snapshot.activity_format_code)
         if not statement:
             missing.append(
                 MissingContent(

@@ -3,7 +3,7 @@ rules: a statement naming another format, or none, is refused."""
 
 import pytest
 
-from certificates.snapshots import missing_content
+from certificates.snapshots import CertificateSnapshot, missing_content
 from courses.models import ActivityFormat, CreditType
 
 COMPLETE = {
@@ -21,8 +21,12 @@ COMPLETE = {
 }
 
 
+def snapshot_of(fields: dict) -> CertificateSnapshot:
+    return CertificateSnapshot.from_json(fields)
+
+
 def test_ama_statement_naming_its_format_is_complete():
-    assert missing_content(COMPLETE) == []
+    assert missing_content(snapshot_of(COMPLETE)) == []
 
 
 @pytest.mark.parametrize(
@@ -30,7 +34,9 @@ def test_ama_statement_naming_its_format_is_complete():
     ["The school designates this enduring material for a maximum of 1.0.", ""],
 )
 def test_ama_statement_not_naming_its_format_is_refused(statement):
-    missing = missing_content({**COMPLETE, "designation_statement": statement})
+    missing = missing_content(
+        snapshot_of({**COMPLETE, "designation_statement": statement})
+    )
     assert [item.field for item in missing] == ["designation_statement"]
     assert ("does not name the format" in missing[0].reason) == bool(statement)
 
@@ -41,4 +47,4 @@ def test_other_credit_types_need_no_format_wording():
         "credit_type": CreditType.PARTICIPATION.value,
         "designation_statement": "",
     }
-    assert missing_content(snapshot) == []
+    assert missing_content(snapshot_of(snapshot)) == []
