@@ -112,8 +112,6 @@ class KindRule:
 
     confidential: title and agenda may mention a patient, so emails, calendar files
         and feeds show the kind's label instead; kept out of the Wagtail admin.
-    records_allowed: minutes and action items may be kept (free-text clinical
-        discussion belongs in visits/, not in meetings).
     on_portal: the generic meetings pages, feeds and reminders handle it (visit
         rooms have visits' own waiting room, admission and notices).
     schedulable: offered on the scheduling form (visits makes its own rooms).
@@ -122,10 +120,15 @@ class KindRule:
     """
 
     confidential: bool
-    records_allowed: bool
     on_portal: bool
     schedulable: bool
     patients_invited: bool
+
+    @property
+    def records_allowed(self) -> bool:
+        """Minutes and action items are kept only where the title may not name a
+        patient: free-text clinical discussion belongs in visits/."""
+        return not self.confidential
 
 
 class Meeting(models.Model):
@@ -146,28 +149,24 @@ class Meeting(models.Model):
     KIND_RULES = {
         Kind.ADMINISTRATIVE: KindRule(
             confidential=False,
-            records_allowed=True,
             on_portal=True,
             schedulable=True,
             patients_invited=False,
         ),
         Kind.CARE_COORDINATION: KindRule(
             confidential=True,
-            records_allowed=False,
             on_portal=True,
             schedulable=True,
             patients_invited=False,
         ),
         Kind.LECTURE: KindRule(
             confidential=False,
-            records_allowed=True,
             on_portal=True,
             schedulable=True,
             patients_invited=False,
         ),
         Kind.TELEMEDICINE_VISIT: KindRule(
             confidential=True,
-            records_allowed=False,
             on_portal=False,
             schedulable=False,
             patients_invited=True,

@@ -16,7 +16,6 @@ def test_every_meeting_kind_has_one_rule_row():
 def test_the_rules_each_kind_gets():
     staff_meeting = KindRule(
         confidential=False,
-        records_allowed=True,
         on_portal=True,
         schedulable=True,
         patients_invited=False,
@@ -25,14 +24,12 @@ def test_the_rules_each_kind_gets():
     assert Meeting.KIND_RULES[Kind.LECTURE] == staff_meeting
     assert Meeting.KIND_RULES[Kind.CARE_COORDINATION] == KindRule(
         confidential=True,
-        records_allowed=False,
         on_portal=True,
         schedulable=True,
         patients_invited=False,
     )
     assert Meeting.KIND_RULES[Kind.TELEMEDICINE_VISIT] == KindRule(
         confidential=True,
-        records_allowed=False,
         on_portal=False,
         schedulable=False,
         patients_invited=True,
@@ -42,8 +39,8 @@ def test_the_rules_each_kind_gets():
 def test_rules_that_hold_for_every_kind():
     # Free-text minutes of a meeting whose title may name a patient would put
     # clinical discussion outside visits/.
-    for kind in Meeting.kinds(confidential=True):
-        assert not Meeting.KIND_RULES[kind].records_allowed, kind
+    for kind, rule in Meeting.KIND_RULES.items():
+        assert rule.records_allowed == (not rule.confidential), kind
     # Only the rooms visits makes take patients; they are not on the form.
     for kind in Meeting.kinds(patients_invited=True):
         assert not Meeting.KIND_RULES[kind].schedulable, kind
