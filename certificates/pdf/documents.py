@@ -147,6 +147,11 @@ def certificate_sheet(
         stylesheet=certificate_stylesheet(template),
         text_slots=TEXT_SLOTS,
         lang=settings.LANGUAGE_CODE,
+        file_versions=[
+            image.get_file_hash()
+            for image in (template.logo, template.signature)
+            if image is not None
+        ],
     )
 
 

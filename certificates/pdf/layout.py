@@ -104,8 +104,6 @@ class AssetFetcher(URLFetcher):
     def __init__(self, generated: dict[str, bytes] | None = None):
         super().__init__(allowed_protocols=["https"], allow_redirects=False)
         self.generated = generated if generated is not None else {}
-        # SHA-256 of each static or media file read, by URL (see cached_sheet).
-        self.read: dict[str, str] = {}
 
     def fetch(self, url, headers=None):
         try:
@@ -113,8 +111,6 @@ class AssetFetcher(URLFetcher):
         except AssetRefused:
             logger.warning("PDF renderer refused to fetch %.200s", url)
             raise
-        if not url.startswith(GENERATED_PREFIX):
-            self.read[url] = hashlib.sha256(data).hexdigest()
         return URLFetcherResponse(url, data, {"Content-Type": self._content_type(url)})
 
     @staticmethod
@@ -211,8 +207,6 @@ class Sheet:
 
     pdf: bytes
     text_slots: tuple[Slot, ...]
-    # (URL, SHA-256) of every static or media file the layout read.
-    assets: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -261,7 +255,6 @@ def render_sheet(
     return Sheet(
         pdf=document.write_pdf(pdf_tags=True),
         text_slots=tuple(_slot(anchors, name) for name in text_slots),
-        assets=tuple(sorted({**css_fetcher.read, **fetcher.read}.items())),
     )
 
 
@@ -271,25 +264,33 @@ _sheets_lock = threading.Lock()
 
 
 def cached_sheet(
-    *, body: str, stylesheet: str, text_slots: Sequence[str], lang: str = "en"
+    *,
+    body: str,
+    stylesheet: str,
+    text_slots: Sequence[str],
+    lang: str = "en",
+    file_versions: Sequence[str] = (),
 ) -> Sheet:
     """`render_sheet`, remembered: single certificates of one activity, and the
     chunks of a run, lay its sheet out once per process.
 
-    Keyed by a digest of everything laid out (body, stylesheet, slots, language),
-    so any change to what the sheet prints makes a new entry; an entry is used
-    again only while every file it read (logo, signature, static files) still has
-    the same content. At most SHEET_CACHE_SIZE sheets, the least recently used
+    Keyed by a digest of everything laid out (body, stylesheet, slots, language)
+    and of `file_versions`, which say what the media files the body names hold
+    (the images' own content hashes), so any change to what the sheet prints makes
+    a new entry and a hit reads no file. Static files change only with a deploy,
+    which starts new processes. At most SHEET_CACHE_SIZE sheets, the least recently used
     dropped first. Shared by threads: a Sheet is immutable, the lock guards the
     dict only, and two threads missing at once both lay out the same sheet."""
     key = hashlib.sha256(
-        json.dumps([body, stylesheet, list(text_slots), lang]).encode()
+        json.dumps(
+            [body, stylesheet, list(text_slots), lang, list(file_versions)]
+        ).encode()
     ).hexdigest()
     with _sheets_lock:
         sheet = _sheets.get(key)
         if sheet is not None:
             _sheets.move_to_end(key)
-    if sheet is not None and _assets_unchanged(sheet):
+    if sheet is not None:
         return sheet
     sheet = render_sheet(
         body=body, stylesheet=stylesheet, text_slots=text_slots, lang=lang
@@ -300,18 +301,6 @@ def cached_sheet(
         while len(_sheets) > SHEET_CACHE_SIZE:
             _sheets.popitem(last=False)
     return sheet
-
-
-def _assets_unchanged(sheet: Sheet) -> bool:
-    fetcher = AssetFetcher()
-    for url, digest in sheet.assets:
-        try:
-            fetcher.fetch(url)
-        except AssetRefused:
-            return False
-        if fetcher.read[url] != digest:
-            return False
-    return True
 
 
 def render_filled_sheets(

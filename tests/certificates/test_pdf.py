@@ -322,41 +322,31 @@ def test_a_cut_out_line_replays_its_transform_over_the_layer_page():
     assert state.replay(state.ctm, with_font=True) == []
 
 
-def test_sheets_are_cached_by_what_they_lay_out_and_the_files_they_read(
-    monkeypatch, settings, tmp_path
-):
+def test_sheets_are_cached_by_what_they_lay_out_and_the_files_they_name(monkeypatch):
     monkeypatch.setattr(layout, "SHEET_CACHE_SIZE", 2)
     monkeypatch.setattr(layout, "_sheets", OrderedDict())
-    settings.MEDIA_ROOT = tmp_path
-    (tmp_path / "logos").mkdir()
-    logo = tmp_path / "logos/logo.png"
-    logo.write_bytes(layout.qr_png("first logo"))
-    body = SHEET_BODY.replace(
-        "<h1>", f'<img src="{layout.media_url("logos/logo.png")}" alt="Logo"><h1>'
-    )
 
-    def cached(text: str = body) -> layout.Sheet:
+    def cached(text: str = SHEET_BODY, versions=("logo v1",)) -> layout.Sheet:
         return layout.cached_sheet(
-            body=text, stylesheet=SHEET_CSS, text_slots=["name", "note"]
+            body=text,
+            stylesheet=SHEET_CSS,
+            text_slots=["name", "note"],
+            file_versions=versions,
         )
 
     first = cached()
     assert cached() is first
-    assert [url for url, _digest in first.assets] == [
-        layout.media_url("logos/logo.png")
-    ]
-    # The same name with other content: laid out again, then cached again.
-    logo.write_bytes(layout.qr_png("second logo"))
-    second = cached()
+    # The same file name holding other content (another image hash): laid out
+    # again, then cached again.
+    second = cached(versions=("logo v2",))
     assert second is not first
-    assert second.assets != first.assets
-    assert cached() is second
+    assert cached(versions=("logo v2",)) is second
     # Other content is another entry; at most two are kept, oldest dropped first.
-    other = cached(body.replace("Shared heading", "Other heading"))
-    assert other is not second
-    assert cached(body.replace("Shared heading", "Third heading")) is not other
+    other = cached(SHEET_BODY.replace("Shared heading", "Other heading"))
+    assert other is not first
     assert len(layout._sheets) == 2
-    assert cached() is not second
+    assert cached(versions=("logo v2",)) is second
+    assert cached() is not first  # the least recently used went
 
 
 def test_threads_share_the_sheet_cache(monkeypatch):
