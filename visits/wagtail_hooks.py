@@ -17,7 +17,13 @@ from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.permissions import register_permission_policy
 
 from accounts.models import User
-from accounts.services import VIEW_ONLY, ActionsPermissionPolicy, LocalTimeColumn, Role
+from accounts.services import (
+    VIEW_ONLY,
+    ActionsPermissionPolicy,
+    LocalTimeColumn,
+    Refusal,
+    Role,
+)
 from visits.models import (
     ClinicianProfile,
     ConsentDocument,
@@ -26,6 +32,11 @@ from visits.models import (
     WeeklyHours,
 )
 from visits.services.catalogue import publish_consent
+from visits.services.schedule import (
+    add_schedule_exception,
+    publish_weekly_hours,
+    set_clinic,
+)
 
 register_permission_policy(
     VisitType,
@@ -35,6 +46,12 @@ register_permission_policy(
     ConsentDocument,
     ActionsPermissionPolicy(ConsentDocument, actions=VIEW_ONLY | {"add"}),
 )
+# Hours and days off are withdrawn and added again, never edited: adding goes
+# through the schedule service, which refuses overlapping hours.
+for _model in (WeeklyHours, ScheduleException):
+    register_permission_policy(
+        _model, ActionsPermissionPolicy(_model, actions=VIEW_ONLY | {"add", "delete"})
+    )
 register_permission_policy(
     ClinicianProfile,
     ActionsPermissionPolicy(ClinicianProfile, actions=VIEW_ONLY | {"add", "change"}),
@@ -68,7 +85,6 @@ class VisitTypeViewSet(ModelViewSet):
         "duration_minutes",
         "questionnaire",
         "intake_questions",
-        "consent_text",
         "eligibility_notes",
         "is_active",
     ]
@@ -88,6 +104,35 @@ class PublishConsentView(generic.CreateView):
 
     def save_instance(self):
         return publish_consent(text=self.form.cleaned_data["text"])
+
+
+class ServiceCreateView(generic.CreateView):
+    """A create screen whose row is made by a visits service (`save_instance`);
+    the service's refusal shows on the form, and nothing is saved."""
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except Refusal as refusal:
+            form.add_error(None, refusal.message)
+            self.produced_error_message = refusal.message
+            return self.form_invalid(form)
+
+
+class AddClinicView(ServiceCreateView):
+    def save_instance(self):
+        return set_clinic(**self.form.cleaned_data)
+
+
+class AddWeeklyHoursView(ServiceCreateView):
+    def save_instance(self):
+        return publish_weekly_hours(**self.form.cleaned_data)
+
+
+class AddScheduleExceptionView(ServiceCreateView):
+    def save_instance(self):
+        data = dict(self.form.cleaned_data)
+        return add_schedule_exception(day=data.pop("date"), **data)
 
 
 class ConsentDocumentViewSet(ModelViewSet):
@@ -110,6 +155,7 @@ class ClinicianProfileViewSet(ClinicianChoices, ModelViewSet):
     url_prefix = "clinician-profiles"
     icon = "user"
     menu_label = gettext_lazy("Clinicians' clinics")
+    add_view_class = AddClinicView
     list_display = ["clinician", "clinic_name", "time_zone"]
     search_fields = ["clinic_name"]
     form_fields = ["clinician", "clinic_name", "time_zone", "visit_types"]
@@ -123,6 +169,7 @@ class WeeklyHoursViewSet(ClinicianChoices, ModelViewSet):
     url_prefix = "weekly-hours"
     icon = "time"
     menu_label = gettext_lazy("Weekly hours")
+    add_view_class = AddWeeklyHoursView
     list_display = ["clinician", "weekday", "start_time", "end_time"]
     list_filter = ["weekday"]
     form_fields = ["clinician", "weekday", "start_time", "end_time"]
@@ -135,6 +182,7 @@ class ScheduleExceptionViewSet(ClinicianChoices, ModelViewSet):
     url_prefix = "schedule-exceptions"
     icon = "date"
     menu_label = gettext_lazy("Days off and extra hours")
+    add_view_class = AddScheduleExceptionView
     list_display = ["clinician", "date", "kind", "start_time", "end_time"]
     list_filter = ["kind"]
     form_fields = ["clinician", "date", "kind", "start_time", "end_time"]

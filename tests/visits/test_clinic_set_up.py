@@ -90,6 +90,21 @@ def test_weekly_hours_are_added_here(client, clinic_admin, clinician, patient):
     assert answer.status_code == 302
     row = WeeklyHours.objects.get(clinician=clinician)
     assert (row.weekday, row.start_time, row.end_time) == (2, time(9), time(12))
+    # Through the schedule service: hours overlapping that day's are refused, with
+    # its sentence, and nothing is saved.
+    overlapping = client.post(
+        reverse("weekly_hours:add"),
+        {
+            "clinician": clinician.pk,
+            "weekday": 2,
+            "start_time": "11:00",
+            "end_time": "13:00",
+        },
+    )
+    assert "overlap" in overlapping.content.decode()
+    assert WeeklyHours.objects.filter(clinician=clinician).count() == 1
+    # Hours are withdrawn and added again, never edited.
+    assert client.get(reverse("weekly_hours:edit", args=[row.pk])).status_code == 302
 
 
 def test_other_staff_do_not_get_the_screens(client, editor, clinician):
@@ -124,7 +139,6 @@ def test_a_visit_type_that_would_break_booking_is_refused(
         "duration_minutes": "20",
         "questionnaire": "",
         "intake_questions": '[{"key": "pain", "text": "Where does it hurt?"}]',
-        "consent_text": "Consent.",
         "eligibility_notes": "Adults.",
         "is_active": "on",
         field: value,
@@ -143,6 +157,8 @@ def test_extra_hours_need_their_times(client, clinic_admin, clinician):
     client.post(url, {**base, "kind": "unavailable", "start_time": "09:00"})
     client.post(url, {**base, "start_time": "12:00", "end_time": "09:00"})
     assert not clinician.schedule_exceptions.exists()
+    refused = client.post(url, base)
+    assert "Extra hours need a start and an end time." in refused.content.decode()
     client.post(url, {**base, "start_time": "09:00", "end_time": "12:00"})
     assert clinician.schedule_exceptions.count() == 1
 

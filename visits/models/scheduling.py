@@ -1,7 +1,6 @@
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -91,13 +90,3 @@ class ScheduleException(models.Model):
 
     def __str__(self) -> str:
         return f"ScheduleException {self.pk}"
-
-    def clean(self) -> None:
-        """Both times or neither, in order; extra hours need their times (free
-        slots read them as a block)."""
-        if (self.start_time is None) != (self.end_time is None):
-            raise ValidationError(_("Give both times, or neither for the whole day."))
-        if self.start_time is not None and self.start_time >= self.end_time:
-            raise ValidationError(_("The end time must be after the start time."))
-        if self.kind == self.Kind.EXTRA and self.start_time is None:
-            raise ValidationError(_("Extra hours need a start and an end time."))
