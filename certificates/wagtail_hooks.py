@@ -85,7 +85,13 @@ class RecordViewSet(ModelViewSet):
     copy_view_enabled = False
     form_fields = []  # no add or edit form is ever shown
     # Stored PDFs are private media: they reach people through certificates' views.
-    inspect_view_fields_exclude = ["pdf", "snapshot", "claim_uuids", "refusals"]
+    inspect_view_fields_exclude = [
+        "pdf",
+        "snapshot",
+        "claim_uuids",
+        "refusals",
+        "rendered_whole",
+    ]
 
 
 class CertificateViewSet(RecordViewSet):

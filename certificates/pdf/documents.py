@@ -170,17 +170,19 @@ def _rendered_whole(
     """The slow path: the whole certificate laid out by WeasyPrint at once."""
     body, generated = full_certificate(snapshot=snapshot, code=code, template=template)
     try:
-        data = layout.render_one_page(
+        data = layout.render_pdf(
             body=body,
             title=_title(snapshot),
             author=settings.WAGTAIL_SITE_NAME,
             stylesheet=stylesheet,
             lang=settings.LANGUAGE_CODE,
             generated=generated,
+            one_page=True,
         )
     except layout.PageOverflow as overflow:
         return overflow
-    logger.warning("Certificate %s was laid out whole: %s", code, failure)
+    # The one log line per certificate, with the compositor's traceback.
+    logger.error("Certificate %s was laid out whole", code, exc_info=failure.__cause__)
     return RenderedCertificate(data, composition_failure=str(failure))
 
 

@@ -79,7 +79,6 @@ class CompositionFailed(Exception):
 
     @classmethod
     def because(cls, error: Exception) -> "CompositionFailed":
-        logger.exception("Composing a certificate failed", exc_info=error)
         failure = cls(f"{type(error).__name__}: {error}")
         failure.__cause__ = error
         return failure
@@ -318,7 +317,7 @@ def render_filled_sheets(
     does not stop the others; one the compositor fails on, for any reason (the
     sheet breaks a designer's rule, a WeasyPrint release writes what compose.py
     does not expect, a pikepdf error), yields a CompositionFailed, for the caller
-    to lay that one out whole (`render_one_page`).
+    to lay that one out whole (`render_pdf(one_page=True)`).
 
     A chunk of fillings is laid out as one WeasyPrint document of tall pages, a
     band of slots per filling (WeasyPrint's cost is mostly per page and box, so
@@ -470,28 +469,12 @@ def render_pdf(
     title: str,
     stylesheet: str,
     lang: str = "en",
+    author: str = "",
     generated: dict[str, bytes] | None = None,
+    one_page: bool = False,
 ) -> bytes:
-    """Render one HTML body (any number of pages) as a tagged PDF: transcripts."""
-    css = CSS(string=stylesheet, url_fetcher=AssetFetcher(), base_url=ASSET_ORIGIN)
-    document = HTML(
-        string=document_html(bodies=[body], title=title, lang=lang),
-        base_url=ASSET_ORIGIN,
-        url_fetcher=AssetFetcher(generated),
-    ).render(stylesheets=[css], pdf_tags=True)
-    return document.write_pdf(pdf_tags=True)
-
-
-def render_one_page(
-    *,
-    body: str,
-    title: str,
-    author: str,
-    stylesheet: str,
-    lang: str = "en",
-    generated: dict[str, bytes] | None = None,
-) -> bytes:
-    """Lay out one whole one-page document (a certificate on the slow path), or
+    """Render one HTML body as a tagged PDF: a transcript (any number of pages),
+    or with `one_page` a certificate laid out whole (the slow path), which raises
     PageOverflow if it does not fit on one page."""
     css = CSS(string=stylesheet, url_fetcher=AssetFetcher(), base_url=ASSET_ORIGIN)
     document = HTML(
@@ -499,6 +482,6 @@ def render_one_page(
         base_url=ASSET_ORIGIN,
         url_fetcher=AssetFetcher(generated),
     ).render(stylesheets=[css], pdf_tags=True)
-    if len(document.pages) != 1:
+    if one_page and len(document.pages) != 1:
         raise PageOverflow(f"The certificate came out as {len(document.pages)} pages.")
     return document.write_pdf(pdf_tags=True)

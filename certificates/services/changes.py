@@ -17,6 +17,7 @@ from certificates.models import Certificate, NameCorrection
 from certificates.pdf import PageOverflow, render_certificates
 from certificates.services.issuing import (
     CertificateStateError,
+    ToIssue,
     queue_email_sweep,
     store_certificate,
 )
@@ -90,10 +91,8 @@ def supersede_certificate(
         ]
     )
     new = store_certificate(
-        claim=old.claim,
-        snapshot=snapshot,
-        code=code,
-        data=rendered.data,
+        ToIssue(claim=old.claim, snapshot=snapshot, code=code),
+        rendered.data,
         template=template,
         issued_by=actor,
         supersedes=old,

@@ -71,9 +71,9 @@ class IssuingRefused(Refusal):
     code = "issuing_refused"
     status = 409
 
-    def __init__(self, reason: str):
-        super().__init__(reason)
-        self.reason = reason
+    @property
+    def reason(self) -> str:
+        return self.message
 
 
 class CertificateStateError(Refusal):
@@ -214,18 +214,16 @@ def _unsaved_certificate(
 
 
 def store_certificate(
-    *,
-    claim,
-    snapshot: CertificateSnapshot,
-    code: str,
+    item: ToIssue,
     data: bytes,
+    *,
     template: CertificateTemplate,
     issued_by,
     supersedes: Certificate | None = None,
     pdf_prefix: str = "",
 ) -> Certificate | None:
     """Save one rendered certificate; None when another issuer got there first."""
-    item = ToIssue(claim=claim, snapshot=snapshot, code=code)
+    claim = item.claim
     for _attempt in range(3):
         certificate = _unsaved_certificate(
             item,
@@ -248,7 +246,7 @@ def store_certificate(
                 return None
             # A clash of random status index (or code, which is printed): the PDF
             # shows the code, so a new code means rendering again.
-            if Certificate.objects.filter(code=code).exists():
+            if Certificate.objects.filter(code=item.code).exists():
                 raise
             continue
         return certificate
@@ -304,10 +302,8 @@ def _store_batch(
             certificate.pdf.storage.delete(certificate.pdf.name)
     return [
         store_certificate(
-            claim=item.claim,
-            snapshot=item.snapshot,
-            code=item.code,
-            data=data,
+            item,
+            data,
             template=template,
             issued_by=issued_by,
             pdf_prefix=pdf_prefix,
