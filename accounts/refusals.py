@@ -28,13 +28,7 @@ class Refusal(Exception):
         if status is not None:
             self.status = status
 
-    def as_dict(self) -> dict[str, str]:
-        return {"code": self.code, "message": str(self.message)}
 
-
-def refusal_json(refusal: Refusal, *, status: int | None = None) -> JsonResponse:
+def refusal_json(refusal: Refusal) -> JsonResponse:
     """The answer a JSON endpoint gives for a refusal: {"error": message}, 4xx."""
-    return JsonResponse(
-        {"error": str(refusal.message)},
-        status=refusal.status if status is None else status,
-    )
+    return JsonResponse({"error": str(refusal.message)}, status=refusal.status)

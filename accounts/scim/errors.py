@@ -15,14 +15,13 @@ class ScimError(Refusal):
 
     def __init__(self, status: int, detail: str, scim_type: str | None = None):
         super().__init__(detail, code=scim_type or "scim", status=status)
-        self.detail = detail
         self.scim_type = scim_type
 
     def response(self) -> HttpResponse:
         body = {"schemas": [ERROR_SCHEMA], "status": str(self.status)}
         if self.scim_type:
             body["scimType"] = self.scim_type
-        body["detail"] = self.detail
+        body["detail"] = self.message
         response = HttpResponse(
             json.dumps(body), status=self.status, content_type=SCIM_CONTENT_TYPE
         )
