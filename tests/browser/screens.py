@@ -11,6 +11,7 @@ SHOTS = Path("/tmp/shots-meetingsaudit")  # noqa: S108 - the brief's place for t
 
 def check_page(page, name: str) -> None:
     SHOTS.mkdir(exist_ok=True)
+    settle(page)
     assert serious_violations(page) == [], page.url
     page.screenshot(path=str(SHOTS / f"{name}-1280.png"), full_page=True)
     page.set_viewport_size({"width": 390, "height": 844})

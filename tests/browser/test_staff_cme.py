@@ -37,6 +37,7 @@ def check_and_shoot(page, name: str) -> None:
     and no serious or critical axe-core finding."""
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.set_viewport_size(DESKTOP)
+    settle(page)
     page.screenshot(path=str(SHOTS / f"{name}-1280.png"), full_page=True)
     page.set_viewport_size(PHONE)
     settle(page)
@@ -87,6 +88,7 @@ def test_coordinator_issues_in_bulk_from_the_activity_and_downloads_pars(
         "(Asia/Kolkata)"
     )
     page.set_viewport_size(DESKTOP)
+    settle(page)
     page.screenshot(path=str(SHOTS / "coordinator-report-1280.png"), full_page=True)
     page.set_viewport_size(PHONE)
     settle(page)

@@ -7,6 +7,7 @@ from django.urls import reverse
 from accounts.models import DirectoryClient
 from accounts.roles import Role
 from accounts.scim.tokens import issue_token
+from accounts.services import format_time
 from certificates import services
 from certificates.models import Certificate, NameCorrection
 from tests.conftest import make_person
@@ -18,9 +19,13 @@ def test_coordinators_list_and_inspect_certificates(
     client, coordinator, clinician_claim
 ):
     certificate = services.issue_certificate(claim=clinician_claim)
+    coordinator.time_zone = "Asia/Kolkata"
+    coordinator.save()
     client.force_login(coordinator)
     listing = client.get(reverse("certificate_records:index")).content.decode()
     assert certificate.code in listing
+    # Issued at, in the coordinator's zone and named (LocalTimeColumn).
+    assert format_time(certificate.issued_at, "Asia/Kolkata") in listing
     assert reverse("certificate_records:add") not in listing
     assert reverse("certificate_records:edit", args=[certificate.pk]) not in listing
     inspect = client.get(reverse("certificate_records:inspect", args=[certificate.pk]))

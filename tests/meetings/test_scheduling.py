@@ -173,6 +173,15 @@ def test_the_service_refuses_a_clash_only_when_asked(
     assert Meeting.objects.count() == 2
 
 
+def test_the_form_does_not_offer_visit_rooms(admin_client):
+    # KIND_RULES: telemedicine visits are not schedulable; visits makes its rooms.
+    page = admin_client.get(reverse("meetings:schedule")).content.decode()
+    assert 'value="telemedicine_visit"' not in page
+    refused = post(admin_client, kind="telemedicine_visit")
+    assert refused.status_code == 400
+    assert Meeting.objects.count() == 0
+
+
 def test_people_without_the_permission_cannot_schedule(client, patient):
     client.force_login(patient)
     # accounts.permissions: the same 404 as a page that does not exist.

@@ -173,3 +173,26 @@ def test_listed_times_are_in_the_viewers_zone_and_say_so(client, clinic_admin):
     client.force_login(clinic_admin)
     index = client.get(reverse("consent_versions:index")).content.decode()
     assert "Sun 6 Dec 2026, 03:41 (Asia/Kolkata)" in index
+
+
+def test_the_screens_refuse_what_they_do_not_offer_even_to_a_superuser(
+    client, site_admin, clinician
+):
+    """ActionsPermissionPolicy, not the role table: a superuser holds every
+    permission, and still cannot delete a visit type or rewrite a consent."""
+    kind = visit_type()
+    consent = ConsentDocument.objects.get()
+    open_clinic(clinician)
+    hours = WeeklyHours.objects.filter(clinician=clinician).first()
+    client.force_login(site_admin)
+    for url in (
+        reverse("visit_types:delete", args=[kind.pk]),
+        reverse("consent_versions:edit", args=[consent.pk]),
+        reverse("consent_versions:delete", args=[consent.pk]),
+        reverse("weekly_hours:edit", args=[hours.pk]),
+    ):
+        assert client.get(url).status_code == 302, url
+        client.post(url, {"text": "Rewritten."})
+    assert VisitType.objects.filter(pk=kind.pk).exists()
+    consent.refresh_from_db()
+    assert consent.text != "Rewritten."
