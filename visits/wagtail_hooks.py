@@ -115,7 +115,7 @@ class ServiceCreateView(generic.CreateView):
             return super().form_valid(form)
         except Refusal as refusal:
             form.add_error(None, refusal.message)
-            self.produced_error_message = refusal.message
+            self.produced_error_message = self.get_error_message()
             return self.form_invalid(form)
 
 
