@@ -108,7 +108,10 @@ def test_editor_writes_an_article_and_the_reviewer_approves_and_publishes_it(
     editor = page.locator(".Draftail-Editor [contenteditable=true]").first
     expect(editor).to_be_visible()
     editor.click()
-    page.keyboard.type(BODY_TEXT)
+    # On a loaded machine the click can land while Draftail is still mounting the
+    # new block: type only once the editor holds the focus, into the editor itself.
+    expect(editor).to_be_focused()
+    editor.press_sequentially(BODY_TEXT)
     # The text must be in the editor (a click that landed before the new block
     # was ready typed nowhere), then a person's pause while Draftail copies it
     # into the form.
