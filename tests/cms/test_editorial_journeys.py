@@ -107,9 +107,14 @@ def test_editor_writes_an_article_and_the_reviewer_approves_and_publishes_it(
     page.get_by_role("option", name="Text").first.click()
     editor = page.locator(".Draftail-Editor [contenteditable=true]").first
     expect(editor).to_be_visible()
-    editor.click()
-    # On a loaded machine the click can land while Draftail is still mounting the
-    # new block: type only once the editor holds the focus, into the editor itself.
+    # Closing the block picker hands the focus back to its button a moment later;
+    # on a loaded machine that can come after our click, so the text would go
+    # nowhere. Click until the editor keeps the focus, then type into it.
+    for _attempt in range(10):
+        editor.click()
+        page.wait_for_timeout(300)
+        if editor.evaluate("element => element === document.activeElement"):
+            break
     expect(editor).to_be_focused()
     editor.press_sequentially(BODY_TEXT)
     # The text must be in the editor (a click that landed before the new block
